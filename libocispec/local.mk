@@ -1,0 +1,1 @@
+# libocispec build rules

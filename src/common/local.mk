@@ -1,0 +1,6 @@
+noinst_LIBRARIES += libocirt-common.a
+libocirt_common_a_SOURCES = \
+	src/common/macros.h \
+	src/common/xalloc.c src/common/xalloc.h \
+	src/common/error.c src/common/error.h \
+	src/common/strv.c src/common/strv.h

@@ -1,0 +1,1 @@
+# src/libocirt build rules

@@ -1,0 +1,1 @@
+# src/ocirt build rules
