@@ -1,1 +1,7 @@
-# src/libocirt build rules
+# src/libocirt build rules. One file per line: other areas append their own lines.
+noinst_LIBRARIES += libocirt.a
+libocirt_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) $(LIBCAP_CFLAGS) $(SECCOMP_CFLAGS) $(SELINUX_CFLAGS)
+libocirt_a_SOURCES =
+libocirt_a_SOURCES += src/libocirt/container.h
+libocirt_a_SOURCES += src/libocirt/rootfs.h
+libocirt_a_SOURCES += src/libocirt/signal.c
