@@ -5,3 +5,4 @@ libocirt_a_SOURCES =
 libocirt_a_SOURCES += src/libocirt/container.h
 libocirt_a_SOURCES += src/libocirt/rootfs.h
 libocirt_a_SOURCES += src/libocirt/signal.c
+libocirt_a_SOURCES += src/libocirt/caps.c src/libocirt/caps.h
