@@ -4,3 +4,6 @@ libocirt_common_a_SOURCES = \
 	src/common/xalloc.c src/common/xalloc.h \
 	src/common/error.c src/common/error.h \
 	src/common/strv.c src/common/strv.h
+libocirt_common_a_SOURCES += src/common/fd-util.c src/common/fd-util.h
+libocirt_common_a_SOURCES += src/common/proc-util.c src/common/proc-util.h
+libocirt_common_a_SOURCES += src/common/timing.c src/common/timing.h
