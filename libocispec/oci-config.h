@@ -137,7 +137,9 @@ struct oci_namespace {
 
 struct oci_time_offset {
 	char *clock; /* the key: "monotonic" or "boottime" */
+	bool has_secs;
 	int64_t secs;
+	bool has_nanosecs;
 	uint32_t nanosecs;
 };
 
@@ -423,5 +425,26 @@ static inline void oci_process_freep(struct oci_process **p)
 }
 #define _cleanup_config_ __attribute__((cleanup(oci_config_freep)))
 #define _cleanup_process_ __attribute__((cleanup(oci_process_freep)))
+
+/* Lookups. */
+const struct oci_namespace *oci_config_find_namespace(const struct oci_config *c, const char *type);
+const char *oci_config_annotation(const struct oci_config *c, const char *key);
+
+/* The values the parser accepts (NULL-terminated), e.g. for features.json. */
+extern const char *const oci_namespace_types[];
+extern const char *const oci_rlimit_types[];
+extern const char *const oci_seccomp_actions[];
+extern const char *const oci_seccomp_operators[];
+extern const char *const oci_seccomp_archs[];
+extern const char *const oci_seccomp_flags[];
+extern const char *const oci_rootfs_propagations[];
+extern const char *const oci_scheduler_policies[];
+extern const char *const oci_scheduler_flags[];
+extern const char *const oci_ioprio_classes[];
+extern const char *const oci_memory_policy_modes[];
+extern const char *const oci_memory_policy_flags[];
+extern const char *const oci_personality_domains[];
+extern const char *const oci_time_offset_clocks[];
+extern const char *const oci_state_statuses[];
 
 #endif

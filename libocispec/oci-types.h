@@ -30,6 +30,10 @@ struct oci_map {
 	size_t len;
 };
 
+/* The value of key (the last one if repeated), NULL when absent or m == NULL. */
 const char *oci_map_get(const struct oci_map *m, const char *key);
+/* Set key to a copy of value, replacing an existing entry or appending; creates *m. */
+void oci_map_set(struct oci_map **m, const char *key, const char *value);
+void oci_map_free(struct oci_map *m);
 
 #endif

@@ -1,1 +1,3 @@
 # tests build rules
+include tests/unit/local.mk
+include tests/fuzz/local.mk
