@@ -6,3 +6,5 @@ libocirt_a_SOURCES += src/libocirt/container.h
 libocirt_a_SOURCES += src/libocirt/rootfs.h
 libocirt_a_SOURCES += src/libocirt/signal.c
 libocirt_a_SOURCES += src/libocirt/caps.c src/libocirt/caps.h
+libocirt_a_SOURCES += src/libocirt/seccomp.c src/libocirt/seccomp.h
+libocirt_a_SOURCES += src/libocirt/seccomp-cache.c
