@@ -4,6 +4,7 @@
 #define OCIRT_PROC_UTIL_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cgroupfs placement on pure cgroup v2 hosts: one directory; the init is cloned straight
+ * into it with clone3(CLONE_INTO_CGROUP) (Linux 5.7), cgroup.procs is the fallback. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/xalloc.h"
+#include "libocirt/cgroup.h"
+
+static int v2_create(struct ocirt_cgroup *cg, const char *cgroups_path, const char *id, struct ocirt_error **err)
+{
+	const char *path = cgroups_path && *cgroups_path ? cgroups_path : id;
+	_cleanup_free_ char *inner = NULL;
+	if (path[0] == '/')
+		inner = xstrdup(path);
+	else {
+		_cleanup_free_ char *own = ocirt_cgroup_self("");
+		inner = xasprintf("%s/%s", own && !streq(own, "/") ? own : "", path);
+	}
+	free(cg->path);
+	cg->path = xstrdup(inner);
+	_cleanup_free_ char *dir = xasprintf("/sys/fs/cgroup%s", inner);
+	bool owned = false;
+	int r = ocirt_cgroup_mkdir(cg, dir, &owned, err);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		ocirt_cgroup_add_dir(cg, "", dir, owned);
+	return 0;
+}
+
+static int v2_clone_into_fd(struct ocirt_cgroup *cg)
+{
+	if (cg->ndirs == 0)
+		return -EOPNOTSUPP;
+	int fd = open(cg->dirs[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int v2_enter(struct ocirt_cgroup *cg, pid_t pid, struct ocirt_error **err)
+{
+	for (size_t i = 0; i < cg->ndirs; i++) {
+		int r = ocirt_cgroup_write_procs(cg->dirs[i].path, pid, err);
+		if (r < 0 && !(cg->rootless && (-r == EACCES || -r == EPERM)))
+			return r;
+	}
+	return 0;
+}
+
+static int v2_destroy(struct ocirt_cgroup *cg, struct ocirt_error **err)
+{
+	int ret = 0;
+	for (size_t i = 0; i < cg->ndirs; i++) {
+		if (!cg->dirs[i].owned)
+			continue;
+		int r = ocirt_cgroup_rmdir(cg->dirs[i].path, ret < 0 ? NULL : err);
+		if (r < 0 && ret == 0)
+			ret = r;
+	}
+	return ret;
+}
+
+const struct ocirt_cgroup_driver ocirt_cgroup_v2_driver = {
+	.name = "cgroupfs",
+	.create = v2_create,
+	.clone_into_fd = v2_clone_into_fd,
+	.enter = v2_enter,
+	.apply = NULL,
+	.destroy = v2_destroy,
+};

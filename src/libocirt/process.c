@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fd-util.h"
+#include "common/proc-util.h"
+#include "common/strv.h"
+#include "common/xalloc.h"
+#include "libocirt/process.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_names[] = {
+	{ "RLIMIT_CPU", RLIMIT_CPU },
+	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "RLIMIT_DATA", RLIMIT_DATA },
+	{ "RLIMIT_STACK", RLIMIT_STACK },
+	{ "RLIMIT_CORE", RLIMIT_CORE },
+	{ "RLIMIT_RSS", RLIMIT_RSS },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC },
+	{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
+	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+	{ "RLIMIT_AS", RLIMIT_AS },
+	{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
+	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "RLIMIT_NICE", RLIMIT_NICE },
+	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+	{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
+};
+
+static void fmt_limit(uint64_t v, char *buf, size_t size)
+{
+	if (v == (uint64_t)RLIM_INFINITY)
+		snprintf(buf, size, "unlimited");
+	else
+		snprintf(buf, size, "%" PRIu64, v);
+}
+
+int ocirt_process_rlimits(const struct oci_process *p, struct ocirt_error **err)
+{
+	for (size_t i = 0; p && p->rlimits && i < p->rlimits_len; i++) {
+		const struct oci_rlimit *rl = &p->rlimits[i];
+		int res = -1;
+		for (size_t k = 0; k < ARRAY_SIZE(rlimit_names); k++)
+			if (streq(rlimit_names[k].name, rl->type))
+				res = rlimit_names[k].resource;
+		if (res < 0)
+			return ocirt_error_setx(err, EINVAL, "wrong rlimit value: %s", rl->type);
+		struct rlimit lim = { .rlim_cur = (rlim_t)rl->soft, .rlim_max = (rlim_t)rl->hard };
+		if (setrlimit(res, &lim) == 0)
+			continue;
+		int e = errno;
+		char soft[32], hard[32], cur[32];
+		fmt_limit(rl->soft, soft, sizeof(soft));
+		fmt_limit(rl->hard, hard, sizeof(hard));
+		struct rlimit now;
+		if (e == EPERM && getrlimit(res, &now) == 0) {
+			fmt_limit((uint64_t)now.rlim_max, cur, sizeof(cur));
+			return ocirt_error_set(err, e,
+					       "setrlimit %s (soft %s, hard %s): the hard limit is %s and raising it "
+					       "needs CAP_SYS_RESOURCE",
+					       rl->type, soft, hard, cur);
+		}
+		return ocirt_error_set(err, e, "setrlimit %s (soft %s, hard %s)", rl->type, soft, hard);
+	}
+	return 0;
+}
+
+int ocirt_process_oom_score_adj(const struct oci_process *p, struct ocirt_error **err)
+{
+	if (!p || !p->has_oom_score_adj)
+		return 0;
+	char v[16];
+	snprintf(v, sizeof(v), "%d", (int)p->oom_score_adj);
+	int r = write_file_string_at(AT_FDCWD, "/proc/self/oom_score_adj", v);
+	if (r < 0)
+		return ocirt_error_set(err, -r, "write %s to /proc/self/oom_score_adj", v);
+	return 0;
+}
+
+int ocirt_process_user(const struct oci_process *p, struct ocirt_error **err)
+{
+	const struct oci_user *u = &p->user;
+	gid_t *gids = NULL;
+	size_t n = u->additional_gids_len;
+	if (n > 0) {
+		gids = xnew0(gid_t, n);
+		for (size_t i = 0; i < n; i++)
+			gids[i] = (gid_t)u->additional_gids[i];
+	}
+	int r = setgroups(n, gids);
+	int e = errno;
+	free(gids);
+	if (r < 0) {
+		/* setgroups is denied in a user namespace with /proc/self/setgroups "deny":
+		 * fine when nothing was asked for. */
+		bool denied = false;
+		_cleanup_free_ char *sg = NULL;
+		if (read_file_at(AT_FDCWD, "/proc/self/setgroups", 64, &sg, NULL) == 0 && strncmp(sg, "deny", 4) == 0)
+			denied = true;
+		if (!(e == EPERM && denied && n == 0))
+			return ocirt_error_set(err, e, "setgroups");
+	}
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return ocirt_error_set(err, errno, "setresgid %u", (unsigned)u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return ocirt_error_set(err, errno, "setresuid %u", (unsigned)u->uid);
+	return 0;
+}
+
+void ocirt_process_umask(const struct oci_process *p)
+{
+	umask(p && p->user.has_umask ? (mode_t)p->user.umask : 0022);
+}
+
+int ocirt_process_cwd_create(const struct oci_process *p, struct ocirt_error **err)
+{
+	if (!p || !p->cwd || !*p->cwd)
+		return 0;
+	int r = mkdir_p(p->cwd, 0755);
+	if (r < 0)
+		return ocirt_error_set(err, -r, "create cwd `%s`", p->cwd);
+	return 0;
+}
+
+int ocirt_process_chdir(const struct oci_process *p, struct ocirt_error **err)
+{
+	const char *cwd = p && p->cwd && *p->cwd ? p->cwd : "/";
+	if (chdir(cwd) < 0)
+		return ocirt_error_set(err, errno, "chdir to cwd (\"%s\") set in config.json", cwd);
+	return 0;
+}
+
+static const char *env_get(char *const *env, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], name, len) == 0 && env[i][len] == '=')
+			return env[i] + len + 1;
+	return NULL;
+}
+
+static void env_set(char ***env, const char *name, const char *value)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; *env && (*env)[i]; i++)
+		if (strncmp((*env)[i], name, len) == 0 && (*env)[i][len] == '=') {
+			free((*env)[i]);
+			(*env)[i] = xasprintf("%s=%s", name, value);
+			return;
+		}
+	strv_push(env, xasprintf("%s=%s", name, value));
+}
+
+/* HOME of uid from the container's /etc/passwd, "/" when not found (runc's fallback). */
+static char *home_of(uid_t uid)
+{
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	char line[1024];
+	while (f && fgets(line, sizeof(line), f)) {
+		/* name:pw:uid:gid:gecos:home:shell */
+		char *fields[7] = { 0 };
+		char *s = line;
+		int i;
+		for (i = 0; i < 7 && s; i++) {
+			fields[i] = s;
+			s = strchr(s, ':');
+			if (s)
+				*s++ = '\0';
+		}
+		if (i < 6 || !fields[2] || !fields[5])
+			continue;
+		char *end;
+		unsigned long v = strtoul(fields[2], &end, 10);
+		if (*end == '\0' && v == uid && fields[5][0])
+			return xstrdup(fields[5]);
+	}
+	return xstrdup("/");
+}
+
+char **ocirt_process_env(const struct oci_process *p, int listen_fds)
+{
+	char **env = strv_copy(p->env);
+	if (!env)
+		env = xnew0(char *, 1);
+	if (!env_get(env, "HOME")) {
+		_cleanup_free_ char *home = home_of(p->user.uid);
+		env_set(&env, "HOME", home);
+	}
+	if (listen_fds > 0) {
+		char n[16];
+		snprintf(n, sizeof(n), "%d", listen_fds);
+		env_set(&env, "LISTEN_FDS", n);
+		env_set(&env, "LISTEN_PID", "1");
+	}
+	return env;
+}
+
+/* 0 when path is an executable regular file for us; -EACCES / -ENOENT otherwise. */
+static int check_exec(const char *path, int *ret_stat_errno)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		*ret_stat_errno = errno;
+		return -errno;
+	}
+	*ret_stat_errno = 0;
+	if (S_ISDIR(st.st_mode) || !(st.st_mode & 0111))
+		return -EACCES;
+	if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0)
+		return -EACCES;
+	return 0;
+}
+
+int ocirt_process_find_exec(const char *arg0, char *const *env, char **ret, struct ocirt_error **err)
+{
+	if (!arg0 || !*arg0)
+		return ocirt_error_setx(err, EINVAL, "process.args is empty");
+	int serr;
+	if (strchr(arg0, '/')) {
+		int r = check_exec(arg0, &serr);
+		if (r == 0) {
+			*ret = xstrdup(arg0);
+			return 0;
+		}
+		if (serr)
+			return ocirt_error_setx(err, serr, "\"%s\": stat %s: %s", arg0, arg0, strerror(serr));
+		return ocirt_error_setx(err, EACCES, "\"%s\": permission denied", arg0);
+	}
+	const char *path = env_get(env, "PATH");
+	if (!path)
+		path = DEFAULT_PATH;
+	_cleanup_free_ char *copy = xstrdup(path);
+	/* an empty element means the current directory */
+	for (char *dir = copy; dir;) {
+		char *next = strchr(dir, ':');
+		if (next)
+			*next++ = '\0';
+		_cleanup_free_ char *cand = xasprintf("%s/%s", *dir ? dir : ".", arg0);
+		if (check_exec(cand, &serr) == 0) {
+			*ret = TAKE_PTR(cand);
+			return 0;
+		}
+		dir = next;
+	}
+	return ocirt_error_setx(err, ENOENT, "\"%s\": executable file not found in $PATH", arg0);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The container process's own settings, applied by the init's step table (init.c):
+ * rlimits, oom_score_adj, user/groups/umask, cwd, env, and the executable lookup. */
+#ifndef OCIRT_PROCESS_H
+#define OCIRT_PROCESS_H
+
+#include "common/error.h"
+#include "libocispec/oci-config.h"
+
+/* process.rlimits. An EPERM names the limit and the hard limit in force:
+ * "setrlimit RLIMIT_NOFILE (soft 30000, hard 30000): the hard limit is 20000 and raising it
+ *  needs CAP_SYS_RESOURCE: Operation not permitted". */
+int ocirt_process_rlimits(const struct oci_process *p, struct ocirt_error **err);
+/* process.oomScoreAdj (left alone when absent, as the spec requires). */
+int ocirt_process_oom_score_adj(const struct oci_process *p, struct ocirt_error **err);
+/* setgroups(additionalGids, or none), setresgid, setresuid; setgroups EPERM in a user
+ * namespace with setgroups denied is ignored. */
+int ocirt_process_user(const struct oci_process *p, struct ocirt_error **err);
+/* umask (default 0022). */
+void ocirt_process_umask(const struct oci_process *p);
+/* mkdir -p cwd (as root, before the user switch: runc creates a missing cwd too). */
+int ocirt_process_cwd_create(const struct oci_process *p, struct ocirt_error **err);
+int ocirt_process_chdir(const struct oci_process *p, struct ocirt_error **err);
+/* process.env plus HOME (from /etc/passwd when missing) and the socket-activation pair. */
+char **ocirt_process_env(const struct oci_process *p, int listen_fds);
+/* Look args[0] up like Go's exec.LookPath in runc, in PATH of env, with runc's messages:
+ *   "foo": executable file not found in $PATH
+ *   "/bin": permission denied
+ *   "/nope": stat /nope: no such file or directory
+ * (the caller's step name "exec" completes them as `exec: "foo": ...`). */
+int ocirt_process_find_exec(const char *arg0, char *const *env, char **ret, struct ocirt_error **err);
+
+#endif
