@@ -20,3 +20,10 @@ tests_unit_ocispec_check_CFLAGS = $(OCISPEC_TEST_CFLAGS)
 tests_unit_ocispec_check_LDADD = $(OCISPEC_TEST_LDADD)
 
 EXTRA_DIST += tests/unit/test-ocispec-bad-configs.sh tests/unit/fixtures
+include tests/unit/local-sec.mk
+# cgroup resources engine: pure conversions + BPF generator, and a root-only kernel test
+CGROUP_TEST_LDADD = libocirt.a libocispec.a libocirt-common.a $(YAJL_LIBS)
+check_PROGRAMS += tests/unit/test-cgroup-convert tests/unit/test-cgroup-res
+TESTS += tests/unit/test-cgroup-convert tests/unit/test-cgroup-res
+tests_unit_test_cgroup_convert_LDADD = $(CGROUP_TEST_LDADD)
+tests_unit_test_cgroup_res_LDADD = $(CGROUP_TEST_LDADD)
