@@ -26,8 +26,8 @@ uint64_t ocirt_cg_weight_to_shares(uint64_t weight)
 		return 0;
 	if (weight > 10000)
 		weight = 10000;
-	/* Inverse of the above, rounded to nearest. */
-	return 2 + ((weight - 1) * 262142 + 9999 / 2) / 9999;
+	/* Inverse of the above, rounded up so that weight -> shares -> weight is stable. */
+	return 2 + ((weight - 1) * 262142 + 9998) / 9999;
 }
 
 uint64_t ocirt_cg_blkio_weight_to_io_weight(uint64_t weight)

@@ -22,7 +22,7 @@
  * formula too; mixing mappings between the pod and its containers would skew the relative
  * weights. Values outside 2..262144 are clamped first (runc would underflow on 1). */
 uint64_t ocirt_cg_shares_to_weight(uint64_t shares);
-/* The inverse (rounded), for reporting v2 weights in v1 terms (stats); 0 -> 0. */
+/* The inverse (rounded up), for reporting v2 weights in v1 terms (stats); 0 -> 0. */
 uint64_t ocirt_cg_weight_to_shares(uint64_t weight);
 
 /* blkio weight (v1, 10..1000) -> io.weight (v2, 1..10000): 1 + (w-10)*9999/990; 0 -> 0.
