@@ -56,6 +56,9 @@ static const struct {
  * flag (it got as far as reading the program) and EINVAL when it doesn't. */
 static bool kernel_has_flag(unsigned int flag)
 {
+	/* WAIT_KILLABLE_RECV (5.19) is refused on its own: it only goes with a listener. */
+	if (flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+		flag |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL);
 	return r < 0 && errno == EFAULT;
 }
