@@ -30,9 +30,13 @@ int ocirt_rootfs_mounts(const struct ocirt_rootfs_opts *o, int rootfs_fd, struct
 int ocirt_rootfs_devices(const struct ocirt_rootfs_opts *o, int rootfs_fd, struct ocirt_error **err);
 /* pivot_root (or MS_MOVE + chroot), chdir("/"). */
 int ocirt_rootfs_pivot(const struct ocirt_rootfs_opts *o, int rootfs_fd, struct ocirt_error **err);
-/* After pivot: maskedPaths, readonlyPaths, root.readonly, final rootfsPropagation. */
+/* After pivot: the deferred read-only remounts (tmpfs and /dev mounts with "ro"),
+ * root.readonly, final rootfsPropagation. */
 int ocirt_rootfs_finalize(const struct ocirt_rootfs_opts *o, struct ocirt_error **err);
 /* After pivot: linux.sysctl through /proc/sys. */
 int ocirt_sysctl_apply(const struct oci_config *config, struct ocirt_error **err);
+/* After sysctl (Docker's readonlyPaths include /proc/sys, so the sysctls must be written
+ * first, as runc does): linux.readonlyPaths, then linux.maskedPaths. */
+int ocirt_rootfs_protect_paths(const struct ocirt_rootfs_opts *o, struct ocirt_error **err);
 
 #endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* linux.sysctl: written through the container's /proc/sys after pivot_root, so each value
+ * lands in the container's namespaces. */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include "common/path-util.h"
+#include "common/xalloc.h"
+#include "libocirt/rootfs.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int ocirt_sysctl_apply(const struct oci_config *config, struct ocirt_error **err)
+{
+	const struct oci_map *m = config->linux_ ? config->linux_->sysctl : NULL;
+	_cleanup_close_ int procsys = -1;
+	struct statfs sfs;
+	size_t i;
+
+	if (!m || m->len == 0)
+		return 0;
+	procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (procsys < 0)
+		return ocirt_error_set(err, errno, "open /proc/sys (is /proc mounted in the container?)");
+	/* a rootfs could put anything at /proc/sys: values written there must reach the kernel */
+	if (fstatfs(procsys, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		return ocirt_error_setx(err, EINVAL, "/proc/sys is not procfs: cannot write sysctls");
+	for (i = 0; i < m->len; i++) {
+		const char *key = m->items[i].key, *value = m->items[i].value ? m->items[i].value : "";
+		_cleanup_free_ char *rel = xstrdup(key);
+		_cleanup_close_ int fd = -1;
+		char *p;
+		int r;
+
+		/* "net.ipv4.ip_forward", or with slashes as sysctl(8) takes them, which keeps
+		 * dots in names ("net/ipv4/conf/eth0.100/forwarding") */
+		if (!strchr(rel, '/'))
+			for (p = rel; *p; p++)
+				if (*p == '.')
+					*p = '/';
+		if (!*rel || rel[0] == '/')
+			return ocirt_error_setx(err, EINVAL, "sysctl \"%s\": invalid key", key);
+		fd = ocirt_path_open_in_root(procsys, rel, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+		if (fd < 0)
+			return ocirt_error_set(err, -fd, "write sysctl \"%s\"=\"%s\": open /proc/sys/%s", key, value, rel);
+		r = write_all(fd, value, strlen(value));
+		if (r < 0)
+			return ocirt_error_set(err, -r, "write sysctl \"%s\"=\"%s\"", key, value);
+	}
+	return 0;
+}
