@@ -23,3 +23,4 @@ libocirt_a_SOURCES += src/libocirt/cgroup-res.c src/libocirt/cgroup-res.h
 libocirt_a_SOURCES += src/libocirt/cgroup-res-v1.c
 libocirt_a_SOURCES += src/libocirt/cgroup-res-v2.c
 libocirt_a_SOURCES += src/libocirt/cgroup-bpf.c src/libocirt/cgroup-bpf.h
+libocirt_a_SOURCES += src/libocirt/rootfs.c src/libocirt/mount.c src/libocirt/mount.h src/libocirt/mount-syscall.h src/libocirt/dev.c src/libocirt/dev.h src/libocirt/sysctl.c
