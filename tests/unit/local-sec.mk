@@ -9,3 +9,9 @@ TESTS += tests/unit/test-seccomp
 tests_unit_test_seccomp_SOURCES = tests/unit/test-seccomp.c tests/unit/tap.h
 tests_unit_test_seccomp_CFLAGS = $(SEC_TEST_CFLAGS)
 tests_unit_test_seccomp_LDADD = $(SEC_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test-caps
+TESTS += tests/unit/test-caps
+tests_unit_test_caps_SOURCES = tests/unit/test-caps.c tests/unit/tap.h
+tests_unit_test_caps_CFLAGS = $(SEC_TEST_CFLAGS)
+tests_unit_test_caps_LDADD = $(SEC_TEST_LDADD)
