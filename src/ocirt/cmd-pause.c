@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ocirt pause <id> */
+#include "config.h"
+
+#include "ocirt/cli.h"
+
+VERB(pause)
+{
+	_cleanup_free_ char **args = NULL;
+	const struct opt opts[] = { { NULL, 0, NULL, NULL, NULL } };
+	int r;
+
+	r = cli_parse(v, opts, argc, argv, 0, ARGS_EXACT, 1, &args, NULL, err);
+	if (r != 0)
+		return r > 0 ? 0 : r;
+	return cli_not_implemented(v, err);
+}
