@@ -24,7 +24,6 @@ libocirt_a_SOURCES += src/libocirt/cgroup-res-v1.c
 libocirt_a_SOURCES += src/libocirt/cgroup-res-v2.c
 libocirt_a_SOURCES += src/libocirt/cgroup-bpf.c src/libocirt/cgroup-bpf.h
 libocirt_a_SOURCES += src/libocirt/rootfs.c src/libocirt/mount.c src/libocirt/mount.h src/libocirt/mount-syscall.h src/libocirt/dev.c src/libocirt/dev.h src/libocirt/sysctl.c
-libocirt_a_SOURCES += src/libocirt/init.c src/libocirt/init.h
 libocirt_a_SOURCES += src/libocirt/spec.c src/libocirt/paths.c
 libocirt_a_SOURCES += src/libocirt/features.c src/libocirt/features.h
 libocirt_a_SOURCES += src/libocirt/validate.c src/libocirt/validate.h
