@@ -77,7 +77,8 @@ static void canon(struct buf *b, const struct jnode *n)
 		break;
 	case J_OBJECT: {
 		struct jmember *m = xnew0(struct jmember, n->len);
-		memcpy(m, n->u.members, n->len * sizeof(*m));
+		if (n->len)
+			memcpy(m, n->u.members, n->len * sizeof(*m));
 		qsort(m, n->len, sizeof(*m), member_cmp);
 		put(b, "{", 1);
 		for (i = 0; i < n->len; i++) {
