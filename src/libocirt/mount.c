@@ -966,6 +966,16 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 	r = check_proc_dest(j, dest_fd, streq(type, "proc"), err);
 	if (r < 0)
 		return r;
+	if (streq(type, "proc") || streq(type, "sysfs")) {
+		/* A kernel view mounted through a symlink ("/proc -> /") would cover whatever
+		 * the link points at: these need the real directory. */
+		_cleanup_free_ char *p = resolved_in_rootfs(ctx, dest_fd);
+		if (!p || !streq(p, j->dest))
+			return ocirt_error_setx(err, EINVAL,
+						"mount \"%s\" to \"%s\": %s must be mounted on an ordinary directory, "
+						"not through a symlink (it resolves to \"%s\")",
+						j->src, j->m->destination, type, p ? p : "?");
+	}
 	if (j->opts.tmpcopyup) {
 		copy_src = ocirt_path_open_in_root(ctx->rootfs_fd, j->dest, O_RDONLY | O_DIRECTORY, 0);
 		if (copy_src < 0)

@@ -78,7 +78,10 @@ int ocirt_rootfs_prepare(const struct ocirt_rootfs_opts *o, int *ret_rootfs_fd, 
 		if (!prop)
 			return ocirt_error_setx(err, EINVAL, "rootfsPropagation \"%s\": unknown value", prop_name);
 	}
-	/* Our copy of the host's mounts must not send events back: rslave by default. */
+	/* Our copy of the host's mounts must not send events back: rslave by default. An
+	 * unbindable "/" could not give the rootfs bind below: that one waits for finalize. */
+	if (prop & MS_UNBINDABLE)
+		prop = MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return ocirt_error_set(err, errno, "set the propagation of / (rootfsPropagation \"%s\")",
 				       prop_name ? prop_name : "rslave");
@@ -200,7 +203,6 @@ int ocirt_rootfs_pivot(const struct ocirt_rootfs_opts *o, int rootfs_fd, struct 
 int ocirt_rootfs_finalize(const struct ocirt_rootfs_opts *o, struct ocirt_error **err)
 {
 	const struct oci_config *c = o->config;
-	const char *prop_name = rootfs_propagation(c);
 	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	size_t i;
 	int r;
@@ -217,13 +219,6 @@ int ocirt_rootfs_finalize(const struct ocirt_rootfs_opts *o, struct ocirt_error 
 		r = ocirt_mount_setflags(root, &ro, false);
 		if (r < 0)
 			return ocirt_error_set(err, -r, "make the rootfs read-only");
-	}
-	/* Now that the rootfs is "/", rootfsPropagation applies to it (before pivot it would
-	 * have changed the parent's mount, in the host's peer group when shared). */
-	if (prop_name) {
-		r = ocirt_mount_set_propagation(root, ocirt_mount_propagation_flags(prop_name));
-		if (r < 0)
-			return ocirt_error_set(err, -r, "set the propagation of / to \"%s\"", prop_name);
 	}
 	return 0;
 }
@@ -283,11 +278,12 @@ static int masked_path(int root, const char *path, struct ocirt_error **err)
 int ocirt_rootfs_protect_paths(const struct ocirt_rootfs_opts *o, struct ocirt_error **err)
 {
 	const struct oci_linux *l = o->config->linux_;
+	const char *prop_name = rootfs_propagation(o->config);
 	_cleanup_close_ int root = -1;
 	char *const *p;
 	int r;
 
-	if (!l || (!l->readonly_paths && !l->masked_paths))
+	if (!l)
 		return 0;
 	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
@@ -301,6 +297,15 @@ int ocirt_rootfs_protect_paths(const struct ocirt_rootfs_opts *o, struct ocirt_e
 		r = masked_path(root, *p, err);
 		if (r < 0)
 			return r;
+	}
+	/* Now that the rootfs is "/", rootfsPropagation applies to it (before pivot it would
+	 * have changed the parent's mount, in the host's peer group when shared). Last, so
+	 * "runbindable" does not stop the binds of the paths above, and the r* forms cover
+	 * their mounts too. */
+	if (prop_name) {
+		r = ocirt_mount_set_propagation(root, ocirt_mount_propagation_flags(prop_name));
+		if (r < 0)
+			return ocirt_error_set(err, -r, "set the propagation of / to \"%s\"", prop_name);
 	}
 	return 0;
 }

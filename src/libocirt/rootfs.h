@@ -31,12 +31,13 @@ int ocirt_rootfs_devices(const struct ocirt_rootfs_opts *o, int rootfs_fd, struc
 /* pivot_root (or MS_MOVE + chroot), chdir("/"). */
 int ocirt_rootfs_pivot(const struct ocirt_rootfs_opts *o, int rootfs_fd, struct ocirt_error **err);
 /* After pivot: the deferred read-only remounts (tmpfs and /dev mounts with "ro"),
- * root.readonly, final rootfsPropagation. */
+ * root.readonly. */
 int ocirt_rootfs_finalize(const struct ocirt_rootfs_opts *o, struct ocirt_error **err);
 /* After pivot: linux.sysctl through /proc/sys. */
 int ocirt_sysctl_apply(const struct oci_config *config, struct ocirt_error **err);
 /* After sysctl (Docker's readonlyPaths include /proc/sys, so the sysctls must be written
- * first, as runc does): linux.readonlyPaths, then linux.maskedPaths. */
+ * first, as runc does): linux.readonlyPaths, linux.maskedPaths, then the final
+ * rootfsPropagation of "/". Must run even when both lists are empty. */
 int ocirt_rootfs_protect_paths(const struct ocirt_rootfs_opts *o, struct ocirt_error **err);
 
 #endif
