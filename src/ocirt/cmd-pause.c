@@ -2,6 +2,7 @@
 /* ocirt pause <id> */
 #include "config.h"
 
+#include "libocirt/container-cgroup.h"
 #include "ocirt/cli.h"
 
 VERB(pause)
@@ -13,5 +14,5 @@ VERB(pause)
 	r = cli_parse(v, opts, argc, argv, 0, ARGS_EXACT, 1, &args, NULL, err);
 	if (r != 0)
 		return r > 0 ? 0 : r;
-	return cli_not_implemented(v, err);
+	return ocirt_container_pause(&cli->ctx, args[0], err);
 }
