@@ -88,6 +88,16 @@ int ocirt_cgroup_apply_update(struct ocirt_cgroup *cg, const struct oci_resource
 	return ret;
 }
 
+int ocirt_cgroup_res_driver_apply(struct ocirt_cgroup *cg, const struct oci_resources *r, bool update,
+				  struct ocirt_error **err)
+{
+	struct oci_linux l = {.resources = (struct oci_resources *)r};
+
+	if (update)
+		return ocirt_cgroup_apply_update(cg, r, err);
+	return ocirt_cgroup_apply_config(cg, &l, err);
+}
+
 static void sleep_ms(unsigned ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};

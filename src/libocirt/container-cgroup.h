@@ -22,6 +22,11 @@ void ocirt_cgroup_res_dirs(const struct ocirt_cgroup *cg, struct ocirt_cgroup_di
  * and before the init runs user code. With cg->rootless, permission errors are ignored (no
  * delegation on v1). A NULL linux_ still installs the default device rules. */
 int ocirt_cgroup_apply_config(struct ocirt_cgroup *cg, const struct oci_linux *linux_, struct ocirt_error **err);
+/* The same with the driver vtable's `apply` signature (cgroup.h), for drivers that plug the
+ * engine in directly: update=false behaves as ocirt_cgroup_apply_config without
+ * linux.devices (only the config's rules and the defaults), update=true as below. */
+int ocirt_cgroup_res_driver_apply(struct ocirt_cgroup *cg, const struct oci_resources *r, bool update,
+				  struct ocirt_error **err);
 /* update: a partial resources object, 0 = unchanged (see ocirt_cgroup_res_opts.update). */
 int ocirt_cgroup_apply_update(struct ocirt_cgroup *cg, const struct oci_resources *r, struct ocirt_error **err);
 
