@@ -756,6 +756,16 @@ static int apply_after(struct job *j, int mnt_fd, bool rec_done, struct ocirt_er
 	return 0;
 }
 
+/* Docker looks for the lower-case words "not a directory" (runc's wording) to explain
+ * a file/directory mismatch to its user. */
+static int not_a_directory(struct job *j, struct ocirt_error **err)
+{
+	return ocirt_error_setx(err, ENOTDIR,
+				"mount \"%s\" to \"%s\": not a directory: are you trying to mount a directory onto a "
+				"file (or vice-versa)? Check if the specified host path exists and is the expected type",
+				j->src, j->m->destination);
+}
+
 static int do_bind(struct job *j, const char *source, struct ocirt_error **err)
 {
 	const struct ocirt_mount_ctx *ctx = j->ctx;
@@ -778,10 +788,7 @@ static int do_bind(struct job *j, const char *source, struct ocirt_error **err)
 	else
 		dest_fd = ocirt_path_create_file_in_root(ctx->rootfs_fd, j->dest, 0644);
 	if (dest_fd == -ENOTDIR || dest_fd == -EISDIR)
-		return ocirt_error_set(err, ENOTDIR,
-				       "mount \"%s\" to \"%s\": the source is a %s and the destination is not: "
-				       "are you trying to mount a directory onto a file (or vice-versa)?",
-				       j->src, j->m->destination, S_ISDIR(st.st_mode) ? "directory" : "file");
+		return not_a_directory(j, err);
 	if (dest_fd < 0)
 		return mount_err(j, err, dest_fd, "create mount point");
 	r = check_proc_dest(j, dest_fd, statfs(src, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC, err);
@@ -790,10 +797,7 @@ static int do_bind(struct job *j, const char *source, struct ocirt_error **err)
 	r = bind_at(-1, src, dest_fd, ctx->rootfs_fd, j->dest, j->opts.recursive, &j->opts.flags, &j->opts.rec,
 		    &mnt_fd);
 	if (r == -ENOTDIR)
-		return ocirt_error_set(err, ENOTDIR,
-				       "mount \"%s\" to \"%s\": are you trying to mount a directory onto a file (or "
-				       "vice-versa)? Check if the specified host path exists and is the expected type",
-				       j->src, j->m->destination);
+		return not_a_directory(j, err);
 	if (r < 0)
 		return mount_err(j, err, r, NULL);
 	return apply_after(j, mnt_fd, true, err);
@@ -961,6 +965,8 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 		if (fstat(dest_fd, &st) == 0)
 			data_append(&data, "mode=%o", (unsigned)(st.st_mode & 07777));
 	}
+	if (dest_fd == -ENOTDIR)
+		return not_a_directory(j, err);
 	if (dest_fd < 0)
 		return mount_err(j, err, dest_fd, "create mount point");
 	r = check_proc_dest(j, dest_fd, streq(type, "proc"), err);
@@ -1010,7 +1016,9 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 		r = bind_at(-1, "/sys", dest_fd, ctx->rootfs_fd, j->dest, true, &flags, NULL, &mnt_fd);
 	}
 	if (r == -ENOTDIR)
-		return ocirt_error_set(err, ENOTDIR, "mount \"%s\" to \"%s\"", j->src, j->m->destination);
+		return not_a_directory(j, err);
+	if (r == -ENODEV && !detail)
+		detail = xasprintf("unknown filesystem type \"%s\"", type);
 	if (r < 0)
 		return mount_err(j, err, r, detail);
 	if (copy_src >= 0) {
