@@ -1,0 +1,330 @@
+#!/usr/bin/env bats
+# linux.resources (cgroup v1 on legacy/hybrid hosts, cgroup v2 in the VM), the v2 eBPF
+# device filter, and the cgroup verbs: update, pause/resume, ps, events.
+
+load ../helpers
+
+setup() {
+	requires root busybox
+	setup_bundle
+}
+
+teardown() {
+	teardown_bundle
+}
+
+# The host directory of PID's cgroup: cg_dir PID CONTROLLER for a v1 controller, cg_dir PID ""
+# for the cgroup2 hierarchy (the only one on a pure v2 host).
+cg_dir() {
+	local pid=$1 ctrl=$2 rel mnt
+	if [ "$(cgroup_mode)" = unified ]; then
+		rel=$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")
+		echo "/sys/fs/cgroup$rel"
+		return
+	fi
+	if [ -z "$ctrl" ]; then
+		rel=$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")
+		echo "/sys/fs/cgroup/unified$rel"
+		return
+	fi
+	rel=$(awk -F: -v c="$ctrl" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' \
+		"/proc/$pid/cgroup")
+	mnt=$(awk -v c="$ctrl" '{
+		for (i = 1; i <= NF; i++) if ($i == "-") break
+		if ($(i + 1) != "cgroup") next
+		n = split($(i + 3), o, ","); for (j = 1; j <= n; j++) if (o[j] == c) { print $5; exit }
+	}' /proc/self/mountinfo)
+	echo "$mnt$rel"
+}
+
+# Start the bundle detached (stdio away from bats' pipes) and set $PID.
+run_detached() {
+	__ocirt run -d -b "$BUNDLE" "$CID" </dev/null >"$BATS_TEST_TMPDIR/run.out" 2>&1 || {
+		cat "$BATS_TEST_TMPDIR/run.out" >&2
+		fail "ocirt run -d failed"
+		return 1
+	}
+	PID=$(__ocirt state "$CID" | jq -r .pid)
+	[ -n "$PID" ] && [ "$PID" -gt 0 ] || fail "no pid in state"
+}
+
+file_is() {
+	local got
+	got=$(cat "$1")
+	[ "$got" = "$2" ] || fail "$1: \"$got\", expected \"$2\""
+}
+
+file_has() {
+	grep -qF -- "$2" "$1" || fail "$1 does not contain \"$2\": $(cat "$1")"
+}
+
+@test "cgroup v1: memory, cpu, cpuset, pids and blkio limits reach the files" {
+	requires cgroup_v1
+	local swap=''
+	[ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] && swap=', "swap": 134217728'
+	update_config '.process.args = ["/bin/sleep", "1000"]
+		| .linux.resources.memory = {"limit": 67108864, "reservation": 33554432, "swappiness": 10'"$swap"'}
+		| .linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"}
+		| .linux.resources.pids = {"limit": 42}
+		| .linux.resources.blockIO = {"weight": 300, "throttleReadBpsDevice": [{"major": 7, "minor": 0, "rate": 1048576}]}'
+	run_detached
+	local mem cpu cpuset pids blkio
+	mem=$(cg_dir "$PID" memory) cpu=$(cg_dir "$PID" cpu) cpuset=$(cg_dir "$PID" cpuset)
+	pids=$(cg_dir "$PID" pids) blkio=$(cg_dir "$PID" blkio)
+	file_is "$mem/memory.limit_in_bytes" 67108864
+	file_is "$mem/memory.soft_limit_in_bytes" 33554432
+	file_is "$mem/memory.swappiness" 10
+	[ -z "$swap" ] || file_is "$mem/memory.memsw.limit_in_bytes" 134217728
+	file_is "$cpu/cpu.shares" 512
+	file_is "$cpu/cpu.cfs_quota_us" 50000
+	file_is "$cpu/cpu.cfs_period_us" 100000
+	file_is "$cpuset/cpuset.cpus" 0
+	file_is "$cpuset/cpuset.mems" 0
+	file_is "$pids/pids.max" 42
+	file_is "$blkio/blkio.throttle.read_bps_device" "7:0 1048576"
+	if [ -e "$blkio/blkio.bfq.weight" ]; then
+		file_has "$blkio/blkio.bfq.weight" 300
+	elif [ -e "$blkio/blkio.weight" ]; then
+		file_is "$blkio/blkio.weight" 300
+	fi
+}
+
+@test "cgroup v2: memory, swap, cpu weight/max, pids and unified keys reach the files" {
+	requires cgroup_v2
+	update_config '.process.args = ["/bin/sleep", "1000"]
+		| .linux.resources.memory = {"limit": 67108864, "swap": 100663296, "reservation": 33554432}
+		| .linux.resources.cpu = {"shares": 1024, "quota": 50000, "period": 100000}
+		| .linux.resources.pids = {"limit": 42}
+		| .linux.resources.unified = {"memory.high": "50000000"}'
+	run_detached
+	local d
+	d=$(cg_dir "$PID" "")
+	file_is "$d/memory.max" 67108864
+	[ ! -e "$d/memory.swap.max" ] || file_is "$d/memory.swap.max" 33554432
+	file_is "$d/memory.low" 33554432
+	file_is "$d/memory.high" 50000000
+	file_is "$d/cpu.weight" 39
+	file_is "$d/cpu.max" "50000 100000"
+	file_is "$d/pids.max" 42
+}
+
+@test "cgroup v1: unified resources are refused" {
+	requires cgroup_v1
+	update_config '.linux.resources.unified = {"memory.high": "50000000"}'
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot use unified on cgroup v1"* ]]
+}
+
+@test "cgroup v2: a unified key with a slash is refused" {
+	requires cgroup_v2
+	update_config '.linux.resources.unified = {"../memory.high": "1"}'
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no slashes"* ]]
+}
+
+@test "pids limit caps a fork bomb" {
+	update_config '.linux.resources.pids = {"limit": 10}
+		| .process.args = ["/bin/sh", "-c", "i=0; while [ $i -lt 30 ]; do sleep 5 & i=$((i+1)); done; echo loop-done"]'
+	ocirt run -b "$BUNDLE" "$CID"
+	[[ "$output" == *"can't fork"* ]] || [[ "$output" == *"Resource temporarily unavailable"* ]] ||
+		fail "30 background processes were started under pids.limit 10"
+}
+
+@test "memory limit: a container that exceeds it is OOM-killed" {
+	local swap=''
+	# memory+swap equal to the limit: no swap to escape into (v1 memsw, v2 swap.max 0)
+	if [ "$(cgroup_mode)" = unified ] || [ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ]; then
+		swap=', "swap": 20971520'
+	fi
+	update_config '.linux.resources.memory = {"limit": 20971520'"$swap"'}
+		| .process.args = ["/bin/sh", "-c", "x=$(head -c 150000000 /dev/zero | tr \"\\\\000\" a); echo survived ${#x}"]'
+	ocirt run -b "$BUNDLE" "$CID"
+	[[ "$output" != *survived* ]] || fail "the container used 150 MB under a 20 MB limit"
+	[ "$status" -eq 137 ] || fail "expected SIGKILL status 137, got $status"
+}
+
+@test "device rules: default deny, defaults allowed, explicit allow wins" {
+	# CAP_MKNOD so the container can make a node the rules do not allow (mknod itself is allowed)
+	update_config '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
+		| .process.capabilities.permitted += ["CAP_MKNOD"]
+		| .process.args = ["/bin/sh", "-c", "head -c 1 /dev/zero | wc -c; mknod /dev/xtun c 10 200 && (exec 3</dev/xtun) && echo opened || echo denied"]'
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *1 ]] || fail "/dev/zero unreadable"
+	[[ "$output" == *denied* ]] || fail "c 10:200 was opened without a rule"
+	[[ "$output" == *"Operation not permitted"* ]]
+
+	# allow it explicitly: the last matching rule wins
+	delete_all_containers
+	CID=$(new_cid)
+	update_config '.linux.resources.devices += [{"allow": true, "type": "c", "major": 10, "minor": 200, "access": "rw"}]'
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *opened* ]] || fail "c 10:200 still denied with an allow rule"
+}
+
+@test "cgroup v1: devices.list holds the deny-all base and the default rules" {
+	requires cgroup_v1
+	update_config '.process.args = ["/bin/sleep", "1000"]'
+	run_detached
+	local d
+	d=$(cg_dir "$PID" devices)
+	file_has "$d/devices.list" "c 1:3 rwm"
+	file_has "$d/devices.list" "c 136:* rwm"
+	file_has "$d/devices.list" "c *:* m"
+	! grep -q "^a \*:\* rwm" "$d/devices.list" || fail "devices.list allows everything"
+}
+
+@test "cgroup v2: the eBPF device program is attached to the container cgroup" {
+	requires cgroup_v2
+	update_config '.process.args = ["/bin/sleep", "1000"]'
+	run_detached
+	command -v bpftool >/dev/null || skip "test requires bpftool"
+	local d
+	d=$(cg_dir "$PID" "")
+	bpftool cgroup show "$d" | grep -q cgroup_device || fail "no cgroup_device program on $d"
+	# (the behaviour is checked by "device rules: ..." above, on every host)
+}
+
+@test "cgroup hybrid: hugetlb limits go to the unified hierarchy" {
+	requires cgroup_hybrid
+	grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers || skip "no hugetlb on the unified hierarchy"
+	[ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2MB huge pages"
+	[ ! -d /sys/fs/cgroup/hugetlb ] || skip "hugetlb is mounted on v1 here"
+	local had
+	had=$(grep -cw hugetlb /sys/fs/cgroup/unified/cgroup.subtree_control || true)
+	update_config '.process.args = ["/bin/sleep", "1000"] | .linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+	run_detached
+	local d
+	d=$(cg_dir "$PID" "")
+	file_is "$d/hugetlb.2MB.max" 4194304
+	delete_all_containers
+	[ "$had" -ne 0 ] || echo -hugetlb >/sys/fs/cgroup/unified/cgroup.subtree_control 2>/dev/null || true
+}
+
+@test "update: flags, --resources file and stdin, zero = unchanged" {
+	update_config '.process.args = ["/bin/sleep", "1000"]
+		| .linux.resources.memory = {"limit": 67108864} | .linux.resources.cpu = {"quota": 50000, "period": 100000}
+		| .linux.resources.pids = {"limit": 42}'
+	run_detached
+	local mem cpu pids
+	if [ "$(cgroup_mode)" = unified ]; then
+		mem=$(cg_dir "$PID" "")/memory.max cpu=$(cg_dir "$PID" "") pids=$(cg_dir "$PID" "")/pids.max
+	else
+		mem=$(cg_dir "$PID" memory)/memory.limit_in_bytes cpu=$(cg_dir "$PID" cpu) pids=$(cg_dir "$PID" pids)/pids.max
+	fi
+
+	ocirt update --memory 128m --pids-limit 100 "$CID"
+	[ "$status" -eq 0 ]
+	file_is "$mem" 134217728
+	file_is "$pids" 100
+
+	# only the quota: the period stays
+	ocirt update --cpu-quota 20000 "$CID"
+	[ "$status" -eq 0 ]
+	if [ "$(cgroup_mode)" = unified ]; then
+		file_is "$cpu/cpu.max" "20000 100000"
+	else
+		file_is "$cpu/cpu.cfs_quota_us" 20000
+		file_is "$cpu/cpu.cfs_period_us" 100000
+	fi
+
+	echo '{"memory": {"limit": 100663296}, "pids": {"limit": 0}}' >"$BATS_TEST_TMPDIR/res.json"
+	ocirt update --resources "$BATS_TEST_TMPDIR/res.json" "$CID"
+	[ "$status" -eq 0 ]
+	file_is "$mem" 100663296
+	file_is "$pids" 100
+
+	run __ocirt update --resources - "$CID" <<<'{"pids": {"limit": 77}}'
+	[ "$status" -eq 0 ]
+	file_is "$pids" 77
+	run __ocirt update --resources=- "$CID" <<<'{"pids": {"limit": -1}}'
+	[ "$status" -eq 0 ]
+	file_is "$pids" max
+}
+
+@test "cgroup v1: a limit below the usage fails with the file, value and errno" {
+	requires cgroup_v1
+	update_config '.process.args = ["/bin/sh", "-c", "x=$(head -c 8000000 /dev/zero | tr \"\\\\000\" a); sleep 1000"]'
+	run_detached
+	sleep 1
+	ocirt update --memory 12 "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'memory.limit_in_bytes "12": Device or resource busy'* ]]
+}
+
+@test "update: stopped or unknown containers fail" {
+	__ocirt create -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+	__ocirt start "$CID" </dev/null >/dev/null 2>&1
+	wait_for_status "$CID" stopped
+	ocirt update --pids-limit 5 "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container not running"* ]]
+	ocirt update --pids-limit 5 nonexistent-ctr
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container does not exist"* ]]
+}
+
+@test "pause and resume freeze and thaw the cgroup" {
+	requires cgroup_freezer
+	update_config '.process.args = ["/bin/sleep", "1000"]'
+	run_detached
+	ocirt pause "$CID"
+	[ "$status" -eq 0 ]
+	testcontainer "$CID" paused
+	if [ "$(cgroup_mode)" = unified ]; then
+		file_has "$(cg_dir "$PID" "")/cgroup.events" "frozen 1"
+	else
+		file_is "$(cg_dir "$PID" freezer)/freezer.state" FROZEN
+	fi
+
+	ocirt pause "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container not running"* ]]
+
+	ocirt resume "$CID"
+	[ "$status" -eq 0 ]
+	testcontainer "$CID" running
+	ocirt resume "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container not paused"* ]]
+}
+
+@test "ps --format json lists every pid of the cgroup; table filters ps(1)" {
+	update_config '.process.args = ["/bin/sh", "-c", "sleep 1000 & sleep 1000 & wait"]'
+	run_detached
+	local n
+	retry 50 0.1 bash -c "[ \$($OCIRT --root $OCIRT_ROOT ps --format json $CID | jq length) -eq 3 ]"
+	ocirt ps --format json "$CID"
+	[ "$status" -eq 0 ]
+	echo "$output" | jq -e --argjson p "$PID" 'index($p) != null'
+	n=$(echo "$output" | jq length)
+	[ "$n" -eq 3 ]
+
+	ocirt ps "$CID"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *PID* ]]
+	[ "${#lines[@]}" -eq 4 ]
+
+	ocirt ps --format yaml "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"invalid format option"* ]]
+}
+
+@test "events --stats prints one runc-shaped stats object" {
+	update_config '.process.args = ["/bin/sleep", "1000"] | .linux.resources.pids = {"limit": 50}'
+	run_detached
+	ocirt events --stats "$CID"
+	[ "$status" -eq 0 ]
+	echo "$output" | jq -e --arg id "$CID" '.type == "stats" and .id == $id'
+	echo "$output" | jq -e '.data.pids.current >= 1 and .data.pids.limit == 50'
+	echo "$output" | jq -e '.data.memory.usage.usage > 0'
+	echo "$output" | jq -e '.data.cpu.usage | has("kernel") and has("user")'
+	echo "$output" | jq -e '.data | has("network_interfaces") and (.intel_rdt | type == "object")'
+
+	ocirt events --interval 0s "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"duration interval must be greater than 0"* ]]
+}
