@@ -12,3 +12,7 @@ libocispec_a_SOURCES = \
 	libocispec/config-gen.c libocispec/linux-gen.c \
 	libocispec/config-free.c \
 	libocispec/state.c libocispec/features.c
+if ENABLE_FUZZING
+# coverage for libFuzzer (tests/fuzz)
+libocispec_a_CFLAGS += -fsanitize=fuzzer-no-link
+endif

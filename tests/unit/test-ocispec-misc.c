@@ -163,6 +163,18 @@ static void test_features(void)
 	ok(oci_features_generate(f, true, &out, NULL, &err) == 0, "features generate");
 	same_json(out, in, "features round trip");
 	oci_features_free(f);
+	{
+		_cleanup_free_ char *path = xasprintf("%s/runc-features.json", FIXTURES_DIR);
+		_cleanup_free_ char *data = NULL;
+		_cleanup_error_ struct ocirt_error *e = NULL;
+		size_t len;
+		struct oci_features *rf = NULL;
+		data = read_file_or_die(path, &len);
+		ok(oci_features_parse(data, len, NULL, &rf, &e) == 0 && rf && rf->linux_ && rf->linux_->seccomp &&
+			   strv_contains(rf->linux_->seccomp->actions, "SCMP_ACT_NOTIFY"),
+		   "runc features output parses");
+		oci_features_free(rf);
+	}
 	ok(oci_features_parse(S("{\"ociVersionMin\":\"1.0.0\"}"), NULL, &bad, &err2) < 0, "features: max required");
 	like_str(err2 ? err2->msg : NULL, "features.json: .ociVersionMax: required field missing", "features message");
 }
