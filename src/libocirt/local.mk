@@ -30,3 +30,6 @@ libocirt_a_SOURCES += src/libocirt/validate.c src/libocirt/validate.h
 libocirt_a_SOURCES += src/libocirt/lsm.c src/libocirt/lsm.h
 libocirt_a_SOURCES += src/libocirt/container-cgroup.c src/libocirt/container-cgroup.h
 libocirt_a_SOURCES += src/libocirt/cgroup-stats.c
+libocirt_a_SOURCES += src/libocirt/init.c src/libocirt/init.h
+libocirt_a_SOURCES += src/libocirt/spawn.c src/libocirt/spawn.h
+libocirt_a_SOURCES += src/libocirt/container.c

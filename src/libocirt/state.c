@@ -30,40 +30,6 @@
 /* The status file format; bumped when it changes incompatibly. */
 #define STATUS_FORMAT 1
 
-char *ocirt_default_state_root(void)
-{
-	/* runc's rule (runtime-cli.md 1.3): real root in the initial user namespace uses /run;
-	 * otherwise XDG_RUNTIME_DIR, except that root in a user namespace with USER=root set
-	 * still uses /run. */
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	if (geteuid() == 0) {
-		if (in_initial_userns())
-			return xstrdup("/run/ocirt");
-		const char *user = getenv("USER");
-		if (xdg && *xdg && !(user && streq(user, "root")))
-			return xasprintf("%s/ocirt", xdg);
-		return xstrdup("/run/ocirt");
-	}
-	if (xdg && *xdg)
-		return xasprintf("%s/ocirt", xdg);
-	return xasprintf("/tmp/ocirt-%u", (unsigned)geteuid());
-}
-
-int ocirt_validate_id(const char *id, struct ocirt_error **err)
-{
-	size_t len = id ? strlen(id) : 0;
-	if (len == 0 || len > 1024 || streq(id, ".") || streq(id, ".."))
-		return ocirt_error_setx(err, EINVAL, "invalid container ID format");
-	for (const char *p = id; *p; p++) {
-		char c = *p;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-			  c == '+' || c == ',' || c == '-' || c == '.';
-		if (!ok)
-			return ocirt_error_setx(err, EINVAL, "invalid container ID format");
-	}
-	return 0;
-}
-
 char *ocirt_rfc3339_now(void)
 {
 	struct timespec ts;

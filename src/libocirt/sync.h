@@ -14,11 +14,13 @@ enum ocirt_sync_type {
 	SYNC_GO = 1,          /* parent -> child: ID maps written, cgroup joined: go on */
 	SYNC_CHILD_PID,       /* intermediate -> parent: payload = the init's pid (int32) */
 	SYNC_HOOKS_REQUEST,   /* child -> parent: run prestart + createRuntime now */
-	SYNC_HOOKS_DONE,      /* parent -> child */
+	SYNC_HOOKS_DONE,      /* parent -> child: payload = the init's host pid (int32) */
 	SYNC_PTY_MASTER,      /* child -> parent (foreground run with a terminal): SCM_RIGHTS fd */
 	SYNC_READY,           /* child -> parent: parked on the exec fifo (create) / about to exec */
 	SYNC_ERROR,           /* child -> parent: errnum + "step: message" */
 	SYNC_TIMINGS,         /* child -> parent: { name offset } marks for --timings */
+	SYNC_USERNS_REQUEST,  /* child -> parent: I unshared a user namespace, write my ID maps */
+	SYNC_USERNS_DONE,     /* parent -> child */
 };
 
 #define SYNC_MAX_PAYLOAD 8192

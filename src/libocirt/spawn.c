@@ -1,0 +1,610 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Parent side of create/run (see ARCHITECTURE.md "Start flow"):
+ *
+ *   load + validate -> state dir (atomic, locked) -> config copy, exec fifo -> cgroup dirs
+ *   (+ resources) -> console socket, seccomp -> clone3 the child with the new namespaces
+ *   -> ID maps -> cgroup.procs -> GO -> serve the child's requests (ID maps for a late user
+ *   namespace, the init's pid after a pid-namespace fork, prestart + createRuntime hooks,
+ *   the pty master of a foreground run) until READY -> status file -> pid file.
+ *
+ * Any failure tears down what was made, in reverse, and returns one error. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/fd-util.h"
+#include "common/log.h"
+#include "common/proc-util.h"
+#include "common/strv.h"
+#include "common/timing.h"
+#include "common/xalloc.h"
+#include "libocirt/cgroup.h"
+#include "libocirt/hooks.h"
+#include "libocirt/init.h"
+#include "libocirt/namespace.h"
+#include "libocirt/spawn.h"
+#include "libocirt/sync.h"
+#include "libocirt/terminal.h"
+
+/* The resources engine (container-cgroup.c): weak until it is in the tree. */
+struct oci_linux;
+int ocirt_cgroup_apply_config(struct ocirt_cgroup *cg, const struct oci_linux *linux_, struct ocirt_error **err);
+#pragma weak ocirt_cgroup_apply_config
+
+void ocirt_spawned_release(struct ocirt_spawned *s)
+{
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	if (s->sync_fd >= 0)
+		close(s->sync_fd);
+	if (s->pty_master >= 0)
+		close(s->pty_master);
+	ocirt_state_dir_free(s->dir);
+	ocirt_status_free(s->status);
+	ocirt_bundle_free(s->bundle);
+	memset(s, 0, sizeof(*s));
+	s->pidfd = s->sync_fd = s->pty_master = -1;
+}
+
+int ocirt_write_pid_file(const char *path, pid_t pid, struct ocirt_error **err)
+{
+	_cleanup_free_ char *d = xstrdup(path), *b = xstrdup(path);
+	const char *dir = dirname(d), *base = basename(b);
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return ocirt_error_set(err, errno, "open the pid file's directory `%s`", dir);
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	/* runc's temporary name is ".<base>"; ours is ".<base>.tmp" (write_file_atomic_at) */
+	int r = write_file_atomic_at(dfd, base, buf, (size_t)n, 0644);
+	if (r < 0)
+		return ocirt_error_set(err, -r, "write the pid file `%s`", path);
+	return 0;
+}
+
+static char *format_mappings(const struct oci_id_mapping *m, size_t n)
+{
+	char *s = xstrdup("");
+	for (size_t i = 0; i < n; i++) {
+		char *t = xasprintf("%s%u %u %u\n", s, (unsigned)m[i].container_id, (unsigned)m[i].host_id,
+				    (unsigned)m[i].size);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* Structure only for now: root writes the maps directly; rootless (newuidmap, setgroups
+ * deny for a single mapping) comes with the security issue. */
+static int write_id_maps(pid_t pid, const struct oci_config *c, struct ocirt_error **err)
+{
+	const struct oci_linux *l = c->linux_;
+	if (!l || l->uid_mappings_len == 0 || l->gid_mappings_len == 0)
+		return ocirt_error_setx(err, EINVAL, "user namespaces enabled, but no uid or gid mappings found");
+	char path[64];
+	_cleanup_free_ char *uids = format_mappings(l->uid_mappings, l->uid_mappings_len);
+	_cleanup_free_ char *gids = format_mappings(l->gid_mappings, l->gid_mappings_len);
+	if (geteuid() != 0) {
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+		write_file_string_at(AT_FDCWD, path, "deny");
+	}
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	int r = write_file_string_at(AT_FDCWD, path, uids);
+	if (r < 0)
+		return ocirt_error_set(err, -r, "write uid_map of %d", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	r = write_file_string_at(AT_FDCWD, path, gids);
+	if (r < 0)
+		return ocirt_error_set(err, -r, "write gid_map of %d", (int)pid);
+	return 0;
+}
+
+/* runc's terminal rules, checked before anything exists. */
+static int check_terminal(const struct oci_config *c, const struct ocirt_create_opts *o, bool foreground,
+			  struct ocirt_error **err)
+{
+	bool terminal = c->process && c->process->terminal;
+	bool detach = !foreground;
+	if (terminal && detach && !o->console_socket)
+		return ocirt_error_setx(err, EINVAL,
+					"cannot allocate tty if runc will detach without setting console socket");
+	if (o->console_socket && (!detach || !terminal))
+		return ocirt_error_setx(err, EINVAL, "cannot use console socket if runc will not detach or allocate tty");
+	return 0;
+}
+
+static int listen_fds_count(void)
+{
+	const char *s = getenv("LISTEN_FDS");
+	if (!s || !*s)
+		return 0;
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (*end || n < 0 || n > 4096)
+		return 0;
+	return (int)n;
+}
+
+struct spawn_state {
+	struct ocirt_context *ctx;
+	const char *id;
+	const struct ocirt_create_opts *opts;
+	bool foreground;
+	struct ocirt_bundle *bundle;
+	struct ocirt_state_dir *dir;
+	struct ocirt_cgroup *cg;
+	struct ocirt_ns_plan ns;
+	struct ocirt_caps *caps;
+	struct ocirt_seccomp *seccomp;
+	int seccomp_notify_fd;
+	int console_fd;
+	int sync[2];
+	pid_t child; /* the first child (init, or the intermediate) */
+	pid_t init;
+	int init_pidfd;
+	int pty_master;
+};
+
+static void teardown(struct spawn_state *s)
+{
+	if (s->init > 0) {
+		kill(s->init, SIGKILL);
+		waitpid(s->init, NULL, 0);
+	}
+	if (s->child > 0 && s->child != s->init) {
+		kill(s->child, SIGKILL);
+		waitpid(s->child, NULL, 0);
+	}
+	if (s->cg) {
+		struct ocirt_error *e = NULL;
+		if (ocirt_cgroup_destroy(s->cg, &e) < 0)
+			log_warning("cleanup: %s", e->msg);
+		ocirt_error_free(e);
+	}
+	if (s->dir) {
+		struct ocirt_error *e = NULL;
+		if (ocirt_state_dir_remove(s->dir, &e) < 0)
+			log_warning("cleanup: %s", e->msg);
+		ocirt_error_free(e);
+	}
+}
+
+static void spawn_state_free(struct spawn_state *s)
+{
+	ocirt_bundle_free(s->bundle);
+	ocirt_state_dir_free(s->dir);
+	ocirt_cgroup_free(s->cg);
+	ocirt_ns_plan_release(&s->ns);
+	ocirt_caps_free(s->caps);
+	ocirt_seccomp_free(s->seccomp);
+	for (int i = 0; i < 2; i++)
+		if (s->sync[i] >= 0)
+			close(s->sync[i]);
+	if (s->seccomp_notify_fd >= 0)
+		close(s->seccomp_notify_fd);
+	if (s->console_fd >= 0)
+		close(s->console_fd);
+	if (s->init_pidfd >= 0)
+		close(s->init_pidfd);
+	if (s->pty_master >= 0)
+		close(s->pty_master);
+}
+
+static int write_config_copy(struct spawn_state *s, struct ocirt_error **err)
+{
+	_cleanup_free_ char *json = NULL;
+	size_t len = 0;
+	int r = oci_config_generate(s->bundle->config, true, &json, &len, err);
+	if (r < 0)
+		return ocirt_error_prefix(err, "copy config.json");
+	r = write_file_atomic_at(s->dir->dirfd, OCIRT_CONFIG_FILE, json, len, 0600);
+	if (r < 0)
+		return ocirt_error_set(err, -r, "write `%s/%s`", s->dir->path, OCIRT_CONFIG_FILE);
+	return 0;
+}
+
+static bool has_hooks(const struct oci_hooks *h, bool parent_side)
+{
+	if (!h)
+		return false;
+	if (parent_side)
+		return h->prestart_len > 0 || h->create_runtime_len > 0;
+	return h->create_container_len > 0 || h->start_container_len > 0;
+}
+
+static int run_parent_hooks(struct spawn_state *s, struct ocirt_error **err)
+{
+	const struct oci_config *c = s->bundle->config;
+	const struct oci_hooks *h = c->hooks;
+	if (!has_hooks(h, true))
+		return 0;
+	_cleanup_free_ char *state =
+		ocirt_hooks_state_json(c->oci_version, s->id, "created", s->init, s->bundle->path, c->annotations);
+	int r = ocirt_hooks_run("prestart", h->prestart, h->prestart_len, state, err);
+	if (r < 0)
+		return r;
+	return ocirt_hooks_run("createRuntime", h->create_runtime, h->create_runtime_len, state, err);
+}
+
+/* Serve the child until READY. */
+static int serve_child(struct spawn_state *s, struct ocirt_init *ic, uint64_t **ret_marks, size_t *ret_nmarks,
+		       struct ocirt_error **err)
+{
+	for (;;) {
+		struct ocirt_sync_msg m;
+		int r = ocirt_sync_recv(s->sync[0], &m);
+		if (r == -EPIPE) {
+			/* the child died without a word: say how */
+			int st = 0;
+			pid_t who = s->init > 0 ? s->init : s->child;
+			if (waitpid(who, &st, WNOHANG) == who) {
+				if (who == s->init)
+					s->init = 0;
+				if (who == s->child)
+					s->child = 0;
+				if (WIFSIGNALED(st))
+					return ocirt_error_setx(err, EPIPE, "the container init was killed by signal %d",
+								WTERMSIG(st));
+				return ocirt_error_setx(err, EPIPE, "the container init exited with status %d",
+							WEXITSTATUS(st));
+			}
+			return ocirt_error_setx(err, EPIPE, "the container init exited unexpectedly");
+		}
+		if (r < 0)
+			return ocirt_error_set(err, -r, "read from the container init");
+		switch (m.type) {
+		case SYNC_ERROR:
+			if (m.fd >= 0)
+				close(m.fd);
+			return ocirt_error_setx(err, m.errnum ? m.errnum : EINVAL, "%s", m.payload);
+		case SYNC_USERNS_REQUEST:
+			r = write_id_maps(s->child, s->bundle->config, err);
+			if (r < 0)
+				return r;
+			r = ocirt_sync_send(s->sync[0], SYNC_USERNS_DONE, 0, NULL, 0, -1);
+			if (r < 0)
+				return ocirt_error_set(err, -r, "write to the container init");
+			break;
+		case SYNC_CHILD_PID: {
+			int32_t pid = 0;
+			if (m.len != sizeof(pid))
+				return ocirt_error_setx(err, EPROTO, "bad pid message from the container init");
+			memcpy(&pid, m.payload, sizeof(pid));
+			s->init = pid;
+			/* the intermediate exits right after sending this */
+			waitpid(s->child, NULL, 0);
+			s->child = 0;
+			s->init_pidfd = sys_pidfd_open(s->init, 0);
+			break;
+		}
+		case SYNC_HOOKS_REQUEST: {
+			ocirt_timing_mark("child: up to the runtime hooks");
+			r = run_parent_hooks(s, err);
+			if (r < 0)
+				return r;
+			ocirt_timing_mark("prestart/createRuntime hooks");
+			int32_t pid = s->init;
+			r = ocirt_sync_send(s->sync[0], SYNC_HOOKS_DONE, 0, &pid, sizeof(pid), -1);
+			if (r < 0)
+				return ocirt_error_set(err, -r, "write to the container init");
+			break;
+		}
+		case SYNC_PTY_MASTER:
+			if (m.fd < 0)
+				return ocirt_error_setx(err, EPROTO, "no pty master from the container init");
+			if (s->pty_master >= 0)
+				close(s->pty_master);
+			s->pty_master = m.fd;
+			break;
+		case SYNC_READY:
+			if (m.len > 0 && m.len % sizeof(uint64_t) == 0) {
+				size_t n = m.len / sizeof(uint64_t);
+				uint64_t *marks = xnew0(uint64_t, n);
+				memcpy(marks, m.payload, m.len);
+				*ret_marks = marks;
+				*ret_nmarks = n;
+			}
+			return 0;
+		default:
+			if (m.fd >= 0)
+				close(m.fd);
+			return ocirt_error_setx(err, EPROTO, "unexpected message %u from the container init", m.type);
+		}
+		(void)ic;
+	}
+}
+
+static int check_preserved_fds(int listen, int preserve, struct ocirt_error **err)
+{
+	for (int fd = 3 + listen; fd < 3 + listen + preserve; fd++) {
+		struct stat st;
+		if (fstat(fd, &st) < 0)
+			return ocirt_error_set(err, errno, "unable to stat preserved-fd %d (of %d)", fd - 3 - listen,
+					       preserve);
+	}
+	return 0;
+}
+
+static struct ocirt_status *make_status(struct spawn_state *s, uint64_t start_time)
+{
+	const struct oci_config *c = s->bundle->config;
+	struct ocirt_status *st = xnew0(struct ocirt_status, 1);
+	st->id = xstrdup(s->id);
+	st->pid = s->init;
+	st->start_time = start_time;
+	st->bundle = xstrdup(s->bundle->path);
+	st->rootfs = xstrdup(s->bundle->rootfs);
+	st->created = ocirt_rfc3339_now();
+	st->owner = geteuid();
+	st->oci_version = xstrdup(c->oci_version ? c->oci_version : OCIRT_SPEC_VERSION);
+	if (c->annotations && c->annotations->len) {
+		st->annotations = xnew0(struct oci_map, 1);
+		st->annotations->items = xnew0(struct oci_kv, c->annotations->len);
+		for (size_t i = 0; i < c->annotations->len; i++) {
+			st->annotations->items[i].key = xstrdup(c->annotations->items[i].key);
+			st->annotations->items[i].value = xstrdup(c->annotations->items[i].value ? c->annotations->items[i].value : "");
+		}
+		st->annotations->len = c->annotations->len;
+	}
+	st->rootless = s->ctx->rootless == 1;
+	st->private_pidns = (s->ns.new_flags & CLONE_NEWPID) != 0;
+	st->has_poststop = c->hooks && c->hooks->poststop_len > 0;
+	const struct oci_linux *l = c->linux_;
+	if (l && l->namespaces_len) {
+		st->namespaces = xnew0(struct ocirt_ns_record, l->namespaces_len);
+		for (size_t i = 0; i < l->namespaces_len; i++) {
+			st->namespaces[i].type = xstrdup(l->namespaces[i].type);
+			st->namespaces[i].path =
+				l->namespaces[i].path && *l->namespaces[i].path ? xstrdup(l->namespaces[i].path) : NULL;
+		}
+		st->namespaces_len = l->namespaces_len;
+	}
+	return st;
+}
+
+static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct ocirt_error **err)
+{
+	struct ocirt_context *ctx = s->ctx;
+	const struct ocirt_create_opts *opts = s->opts;
+	int r;
+
+	r = ocirt_bundle_load(opts->bundle, &s->bundle, NULL, err);
+	if (r < 0)
+		return r;
+	const struct oci_config *c = s->bundle->config;
+	ocirt_timing_mark("load config");
+	if (!c->process)
+		return ocirt_error_setx(err, EINVAL, "config.json: process is required to create a container");
+	r = check_terminal(c, opts, s->foreground, err);
+	if (r < 0)
+		return r;
+	int listen = listen_fds_count();
+	r = check_preserved_fds(listen, opts->preserve_fds, err);
+	if (r < 0)
+		return r;
+	r = ocirt_ns_plan_build(c, &s->ns, err);
+	if (r < 0)
+		return r;
+	bool rootless = ctx->rootless == 1 || (ctx->rootless < 0 && geteuid() != 0);
+	r = ocirt_cgroup_new(ctx->systemd_cgroup, rootless, &s->cg, err);
+	if (r < 0)
+		return r;
+	r = ocirt_caps_prepare(c->process->capabilities, &s->caps, err);
+	if (r < 0)
+		return r;
+	if (c->linux_ && c->linux_->seccomp) {
+		_cleanup_free_ char *cache = ocirt_seccomp_cache_dir(ctx->state_root);
+		r = ocirt_seccomp_compile(c->linux_->seccomp, cache, &s->seccomp, err);
+		if (r < 0)
+			return r;
+		ocirt_timing_mark("seccomp compile");
+	}
+
+	/* From here on, things exist: the caller tears them down on failure. */
+	r = ocirt_state_dir_create(ctx->state_root, s->id, &s->dir, err);
+	if (r < 0)
+		return r;
+	r = write_config_copy(s, err);
+	if (r < 0)
+		return r;
+	r = ocirt_exec_fifo_create(s->dir, 0, err);
+	if (r < 0)
+		return r;
+	const char *cgpath = c->linux_ ? c->linux_->cgroups_path : NULL;
+	r = ocirt_cgroup_create(s->cg, cgpath, s->id, err);
+	if (r < 0)
+		return r;
+	if (ocirt_cgroup_apply_config) {
+		r = ocirt_cgroup_apply_config(s->cg, c->linux_, err);
+		if (r < 0)
+			return r;
+	}
+	ocirt_timing_mark("state dir + cgroup");
+	if (opts->console_socket) {
+		r = ocirt_terminal_connect(opts->console_socket, &s->console_fd, err);
+		if (r < 0)
+			return r;
+	}
+	if (s->seccomp) {
+		r = ocirt_seccomp_notify_connect(s->seccomp, &s->seccomp_notify_fd, err);
+		if (r < 0)
+			return r;
+	}
+	r = ocirt_sync_pair(s->sync, err);
+	if (r < 0)
+		return r;
+
+	/* How the namespaces come into being: straight from clone3 in the simple case; with
+	 * joins the child must join first and create after (a new user namespace would lose
+	 * the rights to join host-owned ones), and pid/time namespaces need a fork after. */
+	int all = s->ns.new_flags | s->ns.join_flags;
+	bool simple = s->ns.join_flags == 0 && !(s->ns.new_flags & CLONE_NEWTIME);
+	int into_fd = s->cg->driver->clone_into_fd(s->cg);
+	int clone_flags = 0;
+	if (simple) {
+		clone_flags = s->ns.new_flags;
+		if (into_fd < 0)
+			clone_flags &= ~CLONE_NEWCGROUP; /* after cgroup.procs, in the child */
+	}
+	struct ocirt_init ic = {
+		.id = s->id,
+		.config = c,
+		.bundle = s->bundle->path,
+		.rootfs = s->bundle->rootfs,
+		.no_pivot = opts->no_pivot,
+		.no_new_keyring = opts->no_new_keyring,
+		.foreground = s->foreground,
+		.sync_fd = s->sync[1],
+		.state_dirfd = s->dir->dirfd,
+		.console_fd = s->console_fd,
+		.parent_only_fds = { s->sync[0], s->dir->lockfd, into_fd, -1 },
+		.extra_fds = listen + opts->preserve_fds,
+		.listen_fds = listen,
+		.log_fd = ocirt_log_fd(),
+		.ns = &s->ns,
+		.clone_flags = clone_flags,
+		.userns_from_clone = (clone_flags & CLONE_NEWUSER) != 0,
+		.fork_init = !simple && (all & (CLONE_NEWPID | CLONE_NEWTIME)),
+		.run_parent_hooks = has_hooks(c->hooks, true) || has_hooks(c->hooks, false) ||
+				    (s->seccomp && s->seccomp->notify),
+		.caps = s->caps,
+		.seccomp = s->seccomp,
+		.seccomp_notify_fd = s->seccomp_notify_fd,
+		.t0 = ocirt_timing_enabled() ? ocirt_timing_now_ns() : 0,
+	};
+	int pidfd = -1;
+	struct clone_args ca = {
+		.flags = (uint64_t)clone_flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	if (into_fd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)into_fd;
+	}
+	pid_t pid = sys_clone3(&ca);
+	if (pid < 0 && into_fd >= 0) {
+		/* CLONE_INTO_CGROUP refused (Linux < 5.7, or the cgroup): cgroup.procs instead */
+		close(into_fd);
+		into_fd = -1;
+		ic.parent_only_fds[2] = -1;
+		ic.clone_flags = clone_flags &= ~CLONE_NEWCGROUP;
+		ca.flags = (uint64_t)clone_flags | CLONE_PIDFD;
+		ca.cgroup = 0;
+		pid = sys_clone3(&ca);
+	}
+	if (pid < 0)
+		return ocirt_error_set(err, -pid, "clone3 the container process");
+	if (pid == 0)
+		ocirt_init_main(&ic);
+	ocirt_timing_mark("clone");
+	if (into_fd >= 0)
+		close(into_fd);
+	close(s->sync[1]);
+	s->sync[1] = -1;
+	s->child = pid;
+	if (!ic.fork_init) {
+		s->init = pid;
+		s->init_pidfd = pidfd;
+	} else if (pidfd >= 0)
+		close(pidfd);
+
+	if (ic.userns_from_clone) {
+		r = write_id_maps(pid, c, err);
+		if (r < 0)
+			return r;
+	}
+	if (into_fd < 0) {
+		r = ocirt_cgroup_enter(s->cg, pid, err);
+		if (r < 0)
+			return r;
+	}
+	r = ocirt_sync_send(s->sync[0], SYNC_GO, 0, NULL, 0, -1);
+	if (r < 0)
+		return ocirt_error_set(err, -r, "write to the container init");
+
+	_cleanup_free_ uint64_t *marks = NULL;
+	size_t nmarks = 0;
+	r = serve_child(s, &ic, &marks, &nmarks, err);
+	if (r < 0)
+		return r;
+	if (marks) {
+		const char *const *names = ocirt_init_step_names();
+		for (size_t i = 0; i < nmarks && names[i]; i++)
+			if (marks[i])
+				ocirt_timing_add(names[i], marks[i]);
+	}
+	ocirt_timing_mark("ready");
+
+	uint64_t start_time = 0;
+	r = proc_stat_read(s->init, NULL, &start_time);
+	if (r < 0)
+		return ocirt_error_set(err, -r, "read /proc/%d/stat", (int)s->init);
+	struct ocirt_status *st = make_status(s, start_time);
+	st->cgroup = TAKE_PTR(s->cg);
+	r = ocirt_status_write(s->dir, st, err);
+	s->cg = TAKE_PTR(st->cgroup);
+	if (r < 0) {
+		ocirt_status_free(st);
+		return r;
+	}
+	if (opts->pid_file) {
+		r = ocirt_write_pid_file(opts->pid_file, s->init, err);
+		if (r < 0) {
+			ocirt_status_free(st);
+			return r;
+		}
+	}
+	ocirt_timing_mark("status + pid file");
+	st->cgroup = TAKE_PTR(s->cg);
+	ret->pid = s->init;
+	ret->start_time = start_time;
+	ret->pidfd = s->init_pidfd;
+	s->init_pidfd = -1;
+	ret->sync_fd = s->sync[0];
+	s->sync[0] = -1;
+	ret->pty_master = s->pty_master;
+	s->pty_master = -1;
+	ret->dir = TAKE_PTR(s->dir);
+	ret->status = st;
+	ret->bundle = TAKE_PTR(s->bundle);
+	return 0;
+}
+
+int ocirt_spawn(struct ocirt_context *ctx, const char *id, const struct ocirt_create_opts *opts, bool foreground,
+		struct ocirt_spawned *ret, struct ocirt_error **err)
+{
+	struct spawn_state s = {
+		.ctx = ctx,
+		.id = id,
+		.opts = opts,
+		.foreground = foreground,
+		.seccomp_notify_fd = -1,
+		.console_fd = -1,
+		.sync = { -1, -1 },
+		.init_pidfd = -1,
+		.pty_master = -1,
+	};
+	memset(ret, 0, sizeof(*ret));
+	ret->pidfd = ret->sync_fd = ret->pty_master = -1;
+	int r = ocirt_validate_id(id, err);
+	if (r < 0)
+		return r;
+	r = do_spawn(&s, ret, err);
+	if (r < 0)
+		teardown(&s);
+	spawn_state_free(&s);
+	return r;
+}
