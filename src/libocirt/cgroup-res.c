@@ -259,6 +259,31 @@ int ocirt_cgroup_v2_enable(const char *dir, unsigned controllers, struct ocirt_e
 	return 0;
 }
 
+/* Pure v2 at create: the controllers the resources need must be enabled down to the
+ * container (an error names the one that can't be); the common accounting controllers
+ * are enabled too when possible, as runc and crun do, so stats and OOM events work. */
+static int v2_enable_for(const char *dir, const struct oci_resources *r, struct ocirt_error **err)
+{
+	static const int nice[] = {OCIRT_CG_MEMORY, OCIRT_CG_PIDS, OCIRT_CG_CPU, OCIRT_CG_BLKIO};
+	unsigned need = ocirt_cgroup_res_controllers(r) & ~((1u << OCIRT_CG_NET_CLS) | (1u << OCIRT_CG_NET_PRIO));
+	size_t i;
+	int ret;
+
+	for (i = 0; r && r->unified && i < r->unified->len; i++) {
+		const char *k = r->unified->items[i].key, *dot = k ? strchr(k, '.') : NULL;
+		_cleanup_free_ char *ctrl = dot ? xstrndup(k, (size_t)(dot - k)) : NULL;
+		int c = ctrl ? ocirt_cg_controller_from_name(ctrl) : -1;
+		if (c >= 0)
+			need |= 1u << c;
+	}
+	ret = ocirt_cgroup_v2_enable(dir, need, err);
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < ARRAY_SIZE(nice); i++)
+		(void)ocirt_cgroup_v2_enable(dir, 1u << nice[i], NULL);
+	return 0;
+}
+
 int ocirt_cgroup_res_apply(const struct ocirt_cgroup_dirs *dirs, const struct oci_resources *r,
 			   const struct ocirt_cgroup_res_opts *opts, struct ocirt_error **err)
 {
@@ -271,6 +296,11 @@ int ocirt_cgroup_res_apply(const struct ocirt_cgroup_dirs *dirs, const struct oc
 	if (dirs->unified_only) {
 		if (!dirs->unified)
 			return ocirt_error_setx(err, EINVAL, "cgroup v2: no container cgroup");
+		if (!opts->update) {
+			ret = v2_enable_for(dirs->unified, r, err);
+			if (ret < 0)
+				return ret;
+		}
 		return ocirt_cgroup_res_apply_v2(dirs->unified, ~0u, r, opts, err);
 	}
 
