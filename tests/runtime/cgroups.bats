@@ -328,3 +328,14 @@ file_has() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"duration interval must be greater than 0"* ]]
 }
+
+@test "resources engine: the C kernel test (test-cgroup-res) passes on this host" {
+	# scratch cgroups, file read-back and the BPF filter, independent of `ocirt run`;
+	# in the VM this is the pure cgroup v2 run of it
+	local t="$OCIRT_TESTS_BUILDDIR/unit/test-cgroup-res"
+	[ -x "$t" ] || skip "tests/unit/test-cgroup-res is not built (make check builds it)"
+	run "$t"
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"not ok"* ]]
+}
