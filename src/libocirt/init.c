@@ -493,7 +493,12 @@ static int step_close_fds(struct ocirt_init *c, struct ocirt_error **err)
 
 static int step_ready(struct ocirt_init *c, struct ocirt_error **err)
 {
-	/* the payload carries the step marks for --timings: { step index, ns } pairs */
+	/* From READY on the runtime may exit (create returns) and we must survive it: drop the
+	 * parent-death signal first. Had the runtime died meanwhile, the send below fails
+	 * (EPIPE) and we exit instead of parking with nobody to report to. */
+	if (prctl(PR_SET_PDEATHSIG, 0) < 0)
+		return ocirt_error_set(err, errno, "prctl(PR_SET_PDEATHSIG)");
+	/* the payload carries the step marks for --timings */
 	uint64_t marks[OCIRT_INIT_MAX_STEPS];
 	size_t n = 0;
 	if (c->t0)
@@ -501,9 +506,7 @@ static int step_ready(struct ocirt_init *c, struct ocirt_error **err)
 			marks[n++] = c->marks[i];
 	int r = ocirt_sync_send(c->sync_fd, SYNC_READY, 0, marks, n * sizeof(uint64_t), -1);
 	if (r < 0)
-		return ocirt_error_set(err, -r, "tell the runtime the container is ready");
-	/* from here the runtime may be gone (create returns): nothing kills us with it */
-	prctl(PR_SET_PDEATHSIG, 0);
+		_exit(1);
 	return 0;
 }
 
