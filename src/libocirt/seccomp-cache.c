@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The compiled-BPF cache: <state root>/.seccomp-cache/<sha256 hex>.bpf.
+/* The compiled-BPF cache: <state root>/.seccomp~cache/<sha256 hex>.bpf.
  *
  * Compiling Podman's ~400-syscall profile with libseccomp costs milliseconds on every start
  * while the profile hardly ever changes, so the BPF is kept, keyed by a SHA-256 of

@@ -346,7 +346,7 @@ static int compile_flags(const struct oci_seccomp *s, bool notify, unsigned int 
 
 char *ocirt_seccomp_cache_dir(const char *state_root)
 {
-	return xasprintf("%s/.seccomp-cache", state_root);
+	return xasprintf("%s/.seccomp~cache", state_root);
 }
 
 int ocirt_seccomp_compile(const struct oci_seccomp *s, const char *cache_dir, struct ocirt_seccomp **ret,

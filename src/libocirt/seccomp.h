@@ -60,7 +60,8 @@ static inline void ocirt_seccomp_freep(struct ocirt_seccomp **s)
 }
 #define _cleanup_seccomp_ _cleanup_(ocirt_seccomp_freep)
 
-/* `<state_root>/.seccomp-cache` (malloc'd). The state root is per user already. */
+/* `<state_root>/.seccomp~cache` (malloc'd). The state root is per user already; the "~"
+ * makes the name an invalid container ID, so no container can collide with it. */
 char *ocirt_seccomp_cache_dir(const char *state_root);
 
 /* Which row loads: true = "seccomp (privileged)" before the user switch. uid is
