@@ -151,8 +151,14 @@ int ocirt_lsm_apply_exec_labels(const struct oci_process *p, struct ocirt_error 
 		if (r < 0)
 			return r;
 	}
+	if (!set(p->selinux_label))
+		return 0;
+	/* validate() refuses this already; never run unlabelled when a label was asked for */
+	if (!ocirt_selinux_enabled())
+		return ocirt_error_setx(err, EINVAL,
+					"selinux label is specified in config, but selinux is disabled or not supported");
 #ifdef HAVE_SELINUX
-	if (set(p->selinux_label) && ocirt_selinux_enabled() && setexeccon(p->selinux_label) < 0)
+	if (setexeccon(p->selinux_label) < 0)
 		return ocirt_error_set(err, errno, "set SELinux process label \"%s\"", p->selinux_label);
 #endif
 	return 0;
