@@ -15,3 +15,9 @@ TESTS += tests/unit/test-caps
 tests_unit_test_caps_SOURCES = tests/unit/test-caps.c tests/unit/tap.h
 tests_unit_test_caps_CFLAGS = $(SEC_TEST_CFLAGS)
 tests_unit_test_caps_LDADD = $(SEC_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test-lsm
+TESTS += tests/unit/test-lsm
+tests_unit_test_lsm_SOURCES = tests/unit/test-lsm.c tests/unit/tap.h
+tests_unit_test_lsm_CFLAGS = $(SEC_TEST_CFLAGS)
+tests_unit_test_lsm_LDADD = $(SEC_TEST_LDADD)
