@@ -24,14 +24,12 @@
 #include "common/timing.h"
 #include "common/xalloc.h"
 #include "libocirt/container.h"
+#include "libocirt/container-cgroup.h"
 #include "libocirt/hooks.h"
 #include "libocirt/spawn.h"
 #include "libocirt/state.h"
 #include "libocirt/terminal.h"
 
-/* The freezer (container-cgroup.c): weak until it is in the tree. */
-int ocirt_cgroup_freeze(const struct ocirt_cgroup *cg, bool freeze, struct ocirt_error **err);
-#pragma weak ocirt_cgroup_freeze
 
 enum live_status { ST_CREATED, ST_RUNNING, ST_PAUSED, ST_STOPPED };
 
@@ -305,7 +303,7 @@ int ocirt_container_list(struct ocirt_context *ctx, struct oci_state ***ret, siz
 static void thaw_for_kill(const struct ocirt_status *s, int sig)
 {
 	/* a frozen v1 cgroup holds SIGKILL back: thaw so it takes effect (runc) */
-	if (sig == SIGKILL && s->cgroup && ocirt_cgroup_is_frozen(s->cgroup) && ocirt_cgroup_freeze) {
+	if (sig == SIGKILL && s->cgroup && ocirt_cgroup_is_frozen(s->cgroup)) {
 		struct ocirt_error *e = NULL;
 		ocirt_cgroup_freeze(s->cgroup, false, &e);
 		ocirt_error_free(e);

@@ -32,16 +32,6 @@
 #include "libocirt/sync.h"
 #include "libocirt/terminal.h"
 
-/* The rootfs engineer's functions (mount.c, rootfs.c, dev.c): weak until every one is in
- * the tree, so the lifecycle can be built and tested without them (a bind + chroot
- * fallback is used then). */
-#pragma weak ocirt_rootfs_prepare
-#pragma weak ocirt_rootfs_mounts
-#pragma weak ocirt_rootfs_devices
-#pragma weak ocirt_rootfs_pivot
-#pragma weak ocirt_rootfs_finalize
-#pragma weak ocirt_sysctl_apply
-
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #define KEYCTL_SETPERM 5
@@ -227,22 +217,12 @@ static int step_rootfs_prepare(struct ocirt_init *c, struct ocirt_error **err)
 		return 0;
 	struct ocirt_rootfs_opts o;
 	rootfs_opts(c, &o);
-	if (ocirt_rootfs_prepare)
-		return ocirt_rootfs_prepare(&o, &c->rootfs_fd, err);
-	/* fallback: rslave, bind the rootfs on itself */
-	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		return ocirt_error_set(err, errno, "make / rslave");
-	if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return ocirt_error_set(err, errno, "bind the rootfs `%s` on itself", c->rootfs);
-	c->rootfs_fd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (c->rootfs_fd < 0)
-		return ocirt_error_set(err, errno, "open the rootfs `%s`", c->rootfs);
-	return 0;
+	return ocirt_rootfs_prepare(&o, &c->rootfs_fd, err);
 }
 
 static int step_mounts(struct ocirt_init *c, struct ocirt_error **err)
 {
-	if (!builds_rootfs(c) || !ocirt_rootfs_mounts)
+	if (!builds_rootfs(c))
 		return 0;
 	struct ocirt_rootfs_opts o;
 	rootfs_opts(c, &o);
@@ -251,7 +231,7 @@ static int step_mounts(struct ocirt_init *c, struct ocirt_error **err)
 
 static int step_devices(struct ocirt_init *c, struct ocirt_error **err)
 {
-	if (!builds_rootfs(c) || !ocirt_rootfs_devices)
+	if (!builds_rootfs(c))
 		return 0;
 	struct ocirt_rootfs_opts o;
 	rootfs_opts(c, &o);
@@ -264,13 +244,7 @@ static int step_pivot(struct ocirt_init *c, struct ocirt_error **err)
 		return 0;
 	struct ocirt_rootfs_opts o;
 	rootfs_opts(c, &o);
-	int r;
-	if (ocirt_rootfs_pivot)
-		r = ocirt_rootfs_pivot(&o, c->rootfs_fd, err);
-	else if (chdir(c->rootfs) < 0 || chroot(".") < 0 || chdir("/") < 0)
-		r = ocirt_error_set(err, errno, "chroot into `%s`", c->rootfs);
-	else
-		r = 0;
+	int r = ocirt_rootfs_pivot(&o, c->rootfs_fd, err);
 	if (c->rootfs_fd >= 0) {
 		close(c->rootfs_fd);
 		c->rootfs_fd = -1;
@@ -280,11 +254,20 @@ static int step_pivot(struct ocirt_init *c, struct ocirt_error **err)
 
 static int step_finalize(struct ocirt_init *c, struct ocirt_error **err)
 {
-	if (!builds_rootfs(c) || !ocirt_rootfs_finalize)
+	if (!builds_rootfs(c))
 		return 0;
 	struct ocirt_rootfs_opts o;
 	rootfs_opts(c, &o);
 	return ocirt_rootfs_finalize(&o, err);
+}
+
+static int step_protect_paths(struct ocirt_init *c, struct ocirt_error **err)
+{
+	if (!builds_rootfs(c))
+		return 0;
+	struct ocirt_rootfs_opts o;
+	rootfs_opts(c, &o);
+	return ocirt_rootfs_protect_paths(&o, err);
 }
 
 static int step_sysctl(struct ocirt_init *c, struct ocirt_error **err)
@@ -292,8 +275,6 @@ static int step_sysctl(struct ocirt_init *c, struct ocirt_error **err)
 	const struct oci_linux *l = c->config->linux_;
 	if (!l || !l->sysctl || l->sysctl->len == 0)
 		return 0;
-	if (!ocirt_sysctl_apply)
-		return ocirt_error_setx(err, ENOTSUP, "linux.sysctl is not supported yet");
 	return ocirt_sysctl_apply(c->config, err);
 }
 
@@ -556,10 +537,12 @@ static const struct step steps[] = {
 	/* in the container's mount namespace, before pivot_root (spec) */
 	{ "createContainer hook", step_create_container_hooks },
 	{ "pivot_root", step_pivot },
-	/* masked/readonly paths and a read-only root: after every mount is in place */
+	/* deferred read-only remounts and a read-only root: after every mount is in place */
 	{ "finalize rootfs", step_finalize },
-	/* /proc/sys of the container's namespaces, after finalize set /proc up */
+	/* /proc/sys of the container's namespaces, before readonlyPaths covers /proc/sys */
 	{ "sysctl", step_sysctl },
+	/* readonlyPaths, maskedPaths, final propagation: after sysctl (runc's order) */
+	{ "protect paths", step_protect_paths },
 	{ "hostname", step_hostname },
 	/* the pty comes from the container's own devpts: after pivot_root */
 	{ "terminal", step_terminal },

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -237,8 +238,13 @@ int ocirt_process_find_exec(const char *arg0, char *const *env, char **ret, stru
 			*ret = xstrdup(arg0);
 			return 0;
 		}
-		if (serr)
-			return ocirt_error_setx(err, serr, "\"%s\": stat %s: %s", arg0, arg0, strerror(serr));
+		if (serr) {
+			/* Go's lower-case wording: Docker and Podman match "no such file or directory" */
+			char msg[128];
+			snprintf(msg, sizeof(msg), "%s", strerror(serr));
+			msg[0] = (char)tolower((unsigned char)msg[0]);
+			return ocirt_error_setx(err, serr, "\"%s\": stat %s: %s", arg0, arg0, msg);
+		}
 		return ocirt_error_setx(err, EACCES, "\"%s\": permission denied", arg0);
 	}
 	const char *path = env_get(env, "PATH");

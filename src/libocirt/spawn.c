@@ -31,6 +31,7 @@
 #include "common/timing.h"
 #include "common/xalloc.h"
 #include "libocirt/cgroup.h"
+#include "libocirt/container-cgroup.h"
 #include "libocirt/hooks.h"
 #include "libocirt/init.h"
 #include "libocirt/namespace.h"
@@ -38,10 +39,6 @@
 #include "libocirt/sync.h"
 #include "libocirt/terminal.h"
 
-/* The resources engine (container-cgroup.c): weak until it is in the tree. */
-struct oci_linux;
-int ocirt_cgroup_apply_config(struct ocirt_cgroup *cg, const struct oci_linux *linux_, struct ocirt_error **err);
-#pragma weak ocirt_cgroup_apply_config
 
 void ocirt_spawned_release(struct ocirt_spawned *s)
 {
@@ -426,11 +423,9 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	r = ocirt_cgroup_create(s->cg, cgpath, s->id, err);
 	if (r < 0)
 		return r;
-	if (ocirt_cgroup_apply_config) {
-		r = ocirt_cgroup_apply_config(s->cg, c->linux_, err);
-		if (r < 0)
-			return r;
-	}
+	r = ocirt_cgroup_apply_config(s->cg, c->linux_, err);
+	if (r < 0)
+		return r;
 	ocirt_timing_mark("state dir + cgroup");
 	if (opts->console_socket) {
 		r = ocirt_terminal_connect(opts->console_socket, &s->console_fd, err);
