@@ -271,12 +271,10 @@ static void gen_memory(yajl_gen g, const struct dirs *d)
 		num_omitempty(g, "cache", kvs_get(&raw, "file"));
 		mem_entry(g, "usage", limit, usage, read_num(d->memory, "memory.peak"), kvs_get(&ev, "max"));
 		/* v1 semantics for swap: memory + swap, as runc reports it on v2 */
-		mem_entry(g, "swap",
-			  limit == UINT64_MAX ? UINT64_MAX
-					      : limit + read_num(d->memory, "memory.swap.max") > limit
-						? UINT64_MAX
-						: limit + read_num(d->memory, "memory.swap.max"),
-			  usage + read_num(d->memory, "memory.swap.current"), 0, 0);
+		uint64_t smax = read_num(d->memory, "memory.swap.max");
+		uint64_t slimit = limit == UINT64_MAX || smax == UINT64_MAX || limit + smax < limit ? UINT64_MAX
+												   : limit + smax;
+		mem_entry(g, "swap", slimit, usage + read_num(d->memory, "memory.swap.current"), 0, 0);
 		mem_entry(g, "kernel", 0, 0, 0, 0);
 		mem_entry(g, "kernelTCP", 0, 0, 0, 0);
 		kvs_free(&ev);
