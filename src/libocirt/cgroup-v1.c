@@ -220,14 +220,14 @@ static int v1_create(struct ocirt_cgroup *cg, const char *cgroups_path, const ch
 	cg->path = xstrdup(path);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *dir = hierarchy_dir(&h[i], path);
-		bool owned = false;
-		r = ocirt_cgroup_mkdir(cg, dir, &owned, err);
+		_cleanup_free_ char *top = NULL;
+		r = ocirt_cgroup_mkdir(cg, dir, &top, err);
 		if (r < 0)
 			goto out;
 		if (r > 0) /* rootless without permission: skip this hierarchy */
 			continue;
 		/* record before filling so a failure below still removes it */
-		ocirt_cgroup_add_dir(cg, h[i].controllers, dir, owned);
+		ocirt_cgroup_add_dir(cg, h[i].controllers, dir, top);
 		if (options_match(h[i].controllers, "cpuset")) {
 			r = cpuset_fill(h[i].mountpoint, dir, err);
 			if (r < 0)
@@ -262,9 +262,7 @@ static int v1_destroy(struct ocirt_cgroup *cg, struct ocirt_error **err)
 {
 	int ret = 0;
 	for (size_t i = 0; i < cg->ndirs; i++) {
-		if (!cg->dirs[i].owned)
-			continue;
-		int r = ocirt_cgroup_rmdir(cg->dirs[i].path, ret < 0 ? NULL : err);
+		int r = ocirt_cgroup_remove_dir(&cg->dirs[i], ret < 0 ? NULL : err);
 		if (r < 0 && ret == 0)
 			ret = r;
 	}

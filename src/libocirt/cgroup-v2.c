@@ -25,12 +25,12 @@ static int v2_create(struct ocirt_cgroup *cg, const char *cgroups_path, const ch
 	free(cg->path);
 	cg->path = xstrdup(inner);
 	_cleanup_free_ char *dir = xasprintf("/sys/fs/cgroup%s", inner);
-	bool owned = false;
-	int r = ocirt_cgroup_mkdir(cg, dir, &owned, err);
+	_cleanup_free_ char *top = NULL;
+	int r = ocirt_cgroup_mkdir(cg, dir, &top, err);
 	if (r < 0)
 		return r;
 	if (r == 0)
-		ocirt_cgroup_add_dir(cg, "", dir, owned);
+		ocirt_cgroup_add_dir(cg, "", dir, top);
 	return 0;
 }
 
@@ -56,9 +56,7 @@ static int v2_destroy(struct ocirt_cgroup *cg, struct ocirt_error **err)
 {
 	int ret = 0;
 	for (size_t i = 0; i < cg->ndirs; i++) {
-		if (!cg->dirs[i].owned)
-			continue;
-		int r = ocirt_cgroup_rmdir(cg->dirs[i].path, ret < 0 ? NULL : err);
+		int r = ocirt_cgroup_remove_dir(&cg->dirs[i], ret < 0 ? NULL : err);
 		if (r < 0 && ret == 0)
 			ret = r;
 	}

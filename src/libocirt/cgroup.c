@@ -57,19 +57,44 @@ void ocirt_cgroup_free(struct ocirt_cgroup *cg)
 	for (size_t i = 0; i < cg->ndirs; i++) {
 		free(cg->dirs[i].controllers);
 		free(cg->dirs[i].path);
+		free(cg->dirs[i].top);
 	}
 	free(cg->dirs);
 	free(cg->path);
 	free(cg);
 }
 
-void ocirt_cgroup_add_dir(struct ocirt_cgroup *cg, const char *controllers, const char *path, bool owned)
+void ocirt_cgroup_add_dir(struct ocirt_cgroup *cg, const char *controllers, const char *path, const char *top)
 {
 	cg->dirs = xreallocarray(cg->dirs, cg->ndirs + 1, sizeof(*cg->dirs));
 	cg->dirs[cg->ndirs].controllers = xstrdup(controllers);
 	cg->dirs[cg->ndirs].path = xstrdup(path);
-	cg->dirs[cg->ndirs].owned = owned;
+	cg->dirs[cg->ndirs].owned = top != NULL;
+	cg->dirs[cg->ndirs].top = top ? xstrdup(top) : NULL;
 	cg->ndirs++;
+}
+
+int ocirt_cgroup_remove_dir(const struct ocirt_cgroup_dir *d, struct ocirt_error **err)
+{
+	if (!d->owned)
+		return 0;
+	int r = ocirt_cgroup_rmdir(d->path, err);
+	if (r < 0 || !d->top)
+		return r;
+	size_t tl = strlen(d->top);
+	if (strncmp(d->path, d->top, tl) != 0)
+		return 0;
+	_cleanup_free_ char *p = xstrdup(d->path);
+	for (;;) {
+		char *slash = strrchr(p, '/');
+		if (!slash || (size_t)(slash - p) < tl)
+			break;
+		*slash = '\0';
+		/* a parent another container still uses stays */
+		if (rmdir(p) < 0)
+			break;
+	}
+	return 0;
 }
 
 static const struct ocirt_cgroup_driver *driver_by_name(const char *name, enum ocirt_cgroup_layout layout)
@@ -102,8 +127,10 @@ int ocirt_cgroup_serialize(const struct ocirt_cgroup *cg, struct yajl_gen_t *g)
 		GEN_STR(g, cg->dirs[i].controllers);
 		GEN_STR(g, "path");
 		GEN_STR(g, cg->dirs[i].path);
-		GEN_STR(g, "owned");
-		yajl_gen_bool(g, cg->dirs[i].owned);
+		if (cg->dirs[i].owned) {
+			GEN_STR(g, "top");
+			GEN_STR(g, cg->dirs[i].top ? cg->dirs[i].top : cg->dirs[i].path);
+		}
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -116,7 +143,7 @@ int ocirt_cgroup_deserialize(const struct yajl_val_s *cv, struct ocirt_cgroup **
 	yajl_val v = (yajl_val)cv;
 	static const char *k_driver[] = { "driver", NULL }, *k_layout[] = { "layout", NULL },
 			  *k_path[] = { "path", NULL }, *k_dirs[] = { "dirs", NULL }, *k_ctl[] = { "controllers", NULL },
-			  *k_owned[] = { "owned", NULL }, *k_rootless[] = { "rootless", NULL };
+			  *k_top[] = { "top", NULL }, *k_rootless[] = { "rootless", NULL };
 	yajl_val d = yajl_tree_get(v, k_driver, yajl_t_string);
 	yajl_val l = yajl_tree_get(v, k_layout, yajl_t_number);
 	if (!d || !l || !YAJL_IS_INTEGER(l))
@@ -138,10 +165,10 @@ int ocirt_cgroup_deserialize(const struct yajl_val_s *cv, struct ocirt_cgroup **
 		yajl_val e = YAJL_GET_ARRAY(dirs)->values[i];
 		yajl_val c = yajl_tree_get(e, k_ctl, yajl_t_string);
 		yajl_val dp = yajl_tree_get(e, k_path, yajl_t_string);
-		yajl_val o = yajl_tree_get(e, k_owned, yajl_t_any);
+		yajl_val t = yajl_tree_get(e, k_top, yajl_t_string);
 		if (!c || !dp)
 			continue;
-		ocirt_cgroup_add_dir(cg, YAJL_GET_STRING(c), YAJL_GET_STRING(dp), o && YAJL_IS_TRUE(o));
+		ocirt_cgroup_add_dir(cg, YAJL_GET_STRING(c), YAJL_GET_STRING(dp), t ? YAJL_GET_STRING(t) : NULL);
 	}
 	*ret = cg;
 	return 0;
@@ -172,12 +199,23 @@ static bool is_perm_error(int e)
 	return e == EACCES || e == EPERM || e == EROFS;
 }
 
-int ocirt_cgroup_mkdir(struct ocirt_cgroup *cg, const char *dir, bool *ret_owned, struct ocirt_error **err)
+int ocirt_cgroup_mkdir(struct ocirt_cgroup *cg, const char *dir, char **ret_top, struct ocirt_error **err)
 {
 	struct stat st;
-	if (stat(dir, &st) == 0) {
-		*ret_owned = false;
+	*ret_top = NULL;
+	if (stat(dir, &st) == 0)
 		return 0;
+	/* the highest missing ancestor is what we create first */
+	_cleanup_free_ char *top = xstrdup(dir);
+	for (;;) {
+		char *slash = strrchr(top, '/');
+		if (!slash || slash == top)
+			break;
+		*slash = '\0';
+		if (stat(top, &st) == 0) {
+			*slash = '/';
+			break;
+		}
 	}
 	int r = mkdir_p(dir, 0755);
 	if (r < 0) {
@@ -185,7 +223,7 @@ int ocirt_cgroup_mkdir(struct ocirt_cgroup *cg, const char *dir, bool *ret_owned
 			return 1;
 		return ocirt_error_set(err, -r, "create cgroup `%s`", dir);
 	}
-	*ret_owned = true;
+	*ret_top = TAKE_PTR(top);
 	return 0;
 }
 

@@ -31,6 +31,8 @@ struct ocirt_cgroup_dir {
 	char *controllers; /* "cpu,cpuacct", "name=systemd", "" for cgroup2 */
 	char *path;        /* absolute directory, e.g. /sys/fs/cgroup/memory/process_api/x/ctr */
 	bool owned;        /* we created the leaf: delete removes it */
+	char *top;         /* the highest directory we created (== path, or an ancestor of it
+			    * when parents were missing): delete removes up to it, if empty */
 };
 
 struct ocirt_cgroup;
@@ -112,12 +114,14 @@ extern const struct ocirt_cgroup_driver ocirt_cgroup_none_driver;
 /* The runtime's own cgroup in the hierarchy whose /proc/self/cgroup line matches
  * controllers ("" = cgroup2); malloc'd, NULL when not found. */
 char *ocirt_cgroup_self(const char *controllers);
-/* mkdir -p; *ret_owned = the leaf did not exist. Permission errors are ignored (return 1)
- * when cg->rootless. */
-int ocirt_cgroup_mkdir(struct ocirt_cgroup *cg, const char *dir, bool *ret_owned, struct ocirt_error **err);
+/* mkdir -p; *ret_top = the highest directory it created (malloc'd, NULL when the leaf
+ * existed). Permission errors are ignored (return 1) when cg->rootless. */
+int ocirt_cgroup_mkdir(struct ocirt_cgroup *cg, const char *dir, char **ret_top, struct ocirt_error **err);
 int ocirt_cgroup_write_procs(const char *dir, pid_t pid, struct ocirt_error **err);
 /* rmdir dir, killing what is left and retrying while it is busy (up to ~2 s). */
 int ocirt_cgroup_rmdir(const char *dir, struct ocirt_error **err);
-void ocirt_cgroup_add_dir(struct ocirt_cgroup *cg, const char *controllers, const char *path, bool owned);
+void ocirt_cgroup_add_dir(struct ocirt_cgroup *cg, const char *controllers, const char *path, const char *top);
+/* rmdir an owned dir, then its parents up to its top (stopping at one still in use). */
+int ocirt_cgroup_remove_dir(const struct ocirt_cgroup_dir *d, struct ocirt_error **err);
 
 #endif
