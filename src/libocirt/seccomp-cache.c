@@ -121,7 +121,7 @@ void ocirt_sha256_final(struct ocirt_sha256 *c, uint8_t out[OCIRT_SHA256_LEN])
 /* ---- the key ---- */
 
 /* Bump when the compiler's output for the same input changes (attributes, rule shapes). */
-#define CACHE_FORMAT_VERSION 1
+#define CACHE_FORMAT_VERSION 2
 
 static void put_u64(struct ocirt_sha256 *c, uint64_t v)
 {

@@ -258,6 +258,97 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **ret_insns, size_
 	return 0;
 }
 
+
+/* runc's -ENOSYS stub. A profile written before a syscall existed sends it to the default
+ * action; with an errno default (Docker's EPERM) libc can't tell "denied" from "not
+ * implemented" and never takes its fallback path (glibc's fchmodat on fchmodat2, clone3,
+ * ...). So syscall numbers above the highest one the profile mentions get ENOSYS instead.
+ * Only for the native ABI (and x32 beside x86_64): their tables are plain numbers, while
+ * compat ABIs like i386 multiplex socket/ipc calls whose direct numbers the profile's
+ * names don't reveal. Not applied when the default already allows, logs or returns
+ * ENOSYS. */
+#define X32_SYSCALL_BIT 0x40000000U
+
+static int profile_max_nr(const struct oci_seccomp *s, uint32_t arch, int64_t *ret)
+{
+	int64_t max = -1;
+
+	for (size_t i = 0; i < s->syscalls_len; i++)
+		for (size_t n = 0; s->syscalls[i].names && s->syscalls[i].names[n]; n++) {
+			int nr = seccomp_syscall_resolve_name_arch(arch, s->syscalls[i].names[n]);
+			if (nr >= 0 && nr > max)
+				max = nr;
+		}
+	*ret = max;
+	return max >= 0;
+}
+
+static bool profile_has_arch(const struct oci_seccomp *s, uint32_t arch)
+{
+	for (size_t i = 0; s->architectures && s->architectures[i]; i++)
+		if (parse_arch(s->architectures[i]) == arch)
+			return true;
+	return false;
+}
+
+#define STMT(c, kk) ((struct sock_filter){ .code = (c), .jt = 0, .jf = 0, .k = (kk) })
+#define JUMP(c, kk, t, f) ((struct sock_filter){ .code = (c), .jt = (t), .jf = (f), .k = (kk) })
+
+static size_t enosys_stub(const struct oci_seccomp *s, uint32_t default_action, struct sock_filter out[8])
+{
+	uint32_t native = seccomp_arch_native();
+	int64_t max_native, max_x32 = -1;
+	bool x32;
+	size_t n = 0;
+
+	if (default_action == SCMP_ACT_ALLOW || default_action == SCMP_ACT_LOG ||
+	    default_action == SCMP_ACT_ERRNO(ENOSYS))
+		return 0;
+	if (!profile_max_nr(s, native, &max_native))
+		return 0;
+	x32 = native == SCMP_ARCH_X86_64 && profile_has_arch(s, SCMP_ARCH_X32) &&
+	      profile_max_nr(s, SCMP_ARCH_X32, &max_x32);
+
+	/* 0 */ out[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, 4); /* seccomp_data.arch */
+	if (native == SCMP_ARCH_X86_64) {
+		/* 1 */ out[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, native, 0, x32 ? 5 : 4);
+		/* 2 */ out[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, 0); /* seccomp_data.nr */
+		if (x32) {
+			/* 3 */ out[n++] = JUMP(BPF_JMP | BPF_JSET | BPF_K, X32_SYSCALL_BIT, 1, 0);
+			/* 4 */ out[n++] = JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max_native, 1, 2);
+			/* 5 */ out[n++] = JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max_x32, 0, 1);
+		} else {
+			/* 3: x32 calls go to libseccomp's own handling */
+			/* 3 */ out[n++] = JUMP(BPF_JMP | BPF_JSET | BPF_K, X32_SYSCALL_BIT, 2, 0);
+			/* 4 */ out[n++] = JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max_native, 0, 1);
+		}
+	} else {
+		/* 1 */ out[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, native, 0, 3);
+		/* 2 */ out[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+		/* 3 */ out[n++] = JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max_native, 0, 1);
+	}
+	out[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	/* falls through to libseccomp's program */
+	return n;
+}
+
+static int prepend_stub(const struct sock_filter *stub, size_t n, struct sock_filter **insns, size_t *len,
+			struct ocirt_error **err)
+{
+	if (n == 0)
+		return 0;
+	if (*len + n > BPF_MAXINSNS)
+		return ocirt_error_setx(err, E2BIG, "seccomp: the filter has %zu instructions, the kernel takes at most %d",
+					*len + n, BPF_MAXINSNS);
+	struct sock_filter *v = xreallocarray(NULL, *len + n, sizeof(*v));
+	memcpy(v, stub, n * sizeof(*v));
+	memcpy(v + n, *insns, *len * sizeof(*v));
+	free(*insns);
+	*insns = v;
+	*len += n;
+	return 0;
+}
+
 static int build_bpf(const struct oci_seccomp *s, struct sock_filter **ret_insns, size_t *ret_len,
 		     struct ocirt_error **err)
 {
@@ -300,7 +391,20 @@ static int build_bpf(const struct oci_seccomp *s, struct sock_filter **ret_insns
 		if (r < 0)
 			return r;
 	}
-	return export_bpf(ctx, ret_insns, ret_len, err);
+	r = export_bpf(ctx, ret_insns, ret_len, err);
+	if (r < 0)
+		return r;
+	{
+		struct sock_filter stub[8];
+		size_t n = enosys_stub(s, default_action, stub);
+		r = prepend_stub(stub, n, ret_insns, ret_len, err);
+		if (r < 0) {
+			free(*ret_insns);
+			*ret_insns = NULL;
+			return r;
+		}
+	}
+	return 0;
 }
 
 static bool uses_notify(const struct oci_seccomp *s)

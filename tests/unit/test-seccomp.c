@@ -797,6 +797,52 @@ static void test_notify(void)
 	ocirt_seccomp_free(s);
 }
 
+static int do_cachestat(void *arg)
+{
+	(void)arg;
+	return syscall(451 /* cachestat on every ABI with the unified table */, -1, NULL, NULL, 0) < 0 ? errno : 0;
+}
+
+/* A Docker-style deny default (EPERM) over Podman's allow list: syscalls newer than the
+ * profile get ENOSYS (runc's stub) so libc falls back; older unlisted ones stay EPERM. */
+static void test_enosys_stub(void)
+{
+	_cleanup_config_ struct oci_config *cfg = NULL;
+	struct oci_seccomp *sc = podman_seccomp(&cfg);
+	_cleanup_error_ struct ocirt_error *err = NULL;
+	struct ocirt_seccomp *s = NULL;
+
+#if !defined(__x86_64__) && !defined(__aarch64__)
+	tap_skip("syscall numbers checked on x86_64/aarch64 only");
+	return;
+#endif
+	if (!sc) {
+		ok(0, "podman profile parsed");
+		return;
+	}
+	/* keep only the allow rule (index 1) and make the default EPERM */
+	struct oci_seccomp_syscall keep = sc->syscalls[1];
+	struct oci_seccomp copy = *sc;
+	copy.syscalls = &keep;
+	copy.syscalls_len = 1;
+	copy.default_errno_ret = EPERM;
+	ok(ocirt_seccomp_compile(&copy, NULL, &s, &err) == 0 && s, "EPERM-default profile compiles");
+	if (!s)
+		return;
+	ok(exited_with(run_filtered(s, do_getppid, NULL), 0), "stub: allowed syscalls still allowed");
+	ok(exited_with(run_filtered(s, do_io_uring_setup, NULL), EPERM), "stub: older unlisted syscall gets the default (EPERM)");
+	ok(exited_with(run_filtered(s, do_cachestat, NULL), ENOSYS), "stub: syscall newer than the profile gets ENOSYS");
+	ocirt_seccomp_free(s);
+	s = NULL;
+
+	copy.default_action = (char *)"SCMP_ACT_KILL_PROCESS";
+	copy.has_default_errno_ret = false;
+	ok(ocirt_seccomp_compile(&copy, NULL, &s, &err) == 0 && s, "KILL-default profile compiles");
+	ok(s && killed_by(run_filtered(s, do_io_uring_setup, NULL), SIGSYS), "stub: older unlisted syscall killed");
+	ok(s && exited_with(run_filtered(s, do_cachestat, NULL), ENOSYS), "stub: newer syscall ENOSYS, not killed");
+	ocirt_seccomp_free(s);
+}
+
 static void test_load_early(void)
 {
 	struct ocirt_caps caps = { 0 };
@@ -828,6 +874,7 @@ int main(void)
 	test_arch();
 	test_load_early();
 	test_podman_and_cache();
+	test_enosys_stub();
 	test_notify();
 	{
 		_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", tmpdir);
