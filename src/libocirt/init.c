@@ -26,6 +26,7 @@
 #include "common/xalloc.h"
 #include "libocirt/hooks.h"
 #include "libocirt/init.h"
+#include "libocirt/lsm.h"
 #include "libocirt/process.h"
 #include "libocirt/rootfs.h"
 #include "libocirt/state.h"
@@ -156,6 +157,20 @@ static int step_setsid(struct ocirt_init *c, struct ocirt_error **err)
 	if (setsid() < 0)
 		return ocirt_error_set(err, errno, "setsid");
 	return 0;
+}
+
+/* SECURITY (lsm.c): keys the container creates carry its SELinux process label. */
+static int step_keyring_label(struct ocirt_init *c, struct ocirt_error **err)
+{
+	if (c->no_new_keyring || !proc(c))
+		return 0;
+	return ocirt_lsm_set_keyring_label(proc(c)->selinux_label, err);
+}
+
+/* SECURITY (lsm.c): SELinux process label and AppArmor profile, both applied by execve. */
+static int step_lsm(struct ocirt_init *c, struct ocirt_error **err)
+{
+	return ocirt_lsm_apply_exec_labels(proc(c), err);
 }
 
 static int step_session_keyring(struct ocirt_init *c, struct ocirt_error **err)
@@ -525,6 +540,8 @@ static const struct step steps[] = {
 	/* the init leads its own session (controlling tty below) */
 	{ "setsid", step_setsid },
 	/* a fresh session keyring, before anything runs as the container's user */
+	/* the label applies to keyrings created after it: before the session keyring */
+	{ "keyring label", step_keyring_label },
 	{ "session keyring", step_session_keyring },
 	/* before pivot_root: /proc of the host is still there; early so all setup is covered */
 	{ "oom_score_adj", step_oom_score_adj },
@@ -550,8 +567,9 @@ static const struct step steps[] = {
 	{ "rlimits", step_rlimits },
 	/* a missing cwd is created as root, like runc */
 	{ "cwd create", step_cwd_create },
-	/* SECURITY (lsm.c, not in the tree yet): the AppArmor/SELinux exec label row goes
-	 * here: after every mount and file the runtime writes, before the user switch. */
+	/* exec transitions (attr/exec needs the container's /proc): after every mount and
+	 * file the runtime writes, before the user switch */
+	{ "lsm labels", step_lsm },
 	/* seccomp while we still hold CAP_SYS_ADMIN, when the final caps lack it */
 	{ "seccomp (privileged)", step_seccomp_early },
 	/* PR_CAPBSET_DROP needs CAP_SETPCAP: before the user switch */

@@ -34,6 +34,7 @@
 #include "libocirt/container-cgroup.h"
 #include "libocirt/hooks.h"
 #include "libocirt/init.h"
+#include "libocirt/lsm.h"
 #include "libocirt/namespace.h"
 #include "libocirt/spawn.h"
 #include "libocirt/sync.h"
@@ -399,6 +400,10 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	if (r < 0)
 		return r;
 	r = ocirt_caps_prepare(c->process->capabilities, &s->caps, err);
+	if (r < 0)
+		return r;
+	/* SECURITY: SELinux/AppArmor labels the host can't apply fail before any namespace */
+	r = ocirt_lsm_validate(c, err);
 	if (r < 0)
 		return r;
 	if (c->linux_ && c->linux_->seccomp) {
