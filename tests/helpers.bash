@@ -366,7 +366,7 @@ leaked_processes() {
 				[ "$(readlink "$p/exe" 2>/dev/null)" = "$OCIRT" ] && echo "$f"
 			done
 		fi
-	} | sed -n 's|^/proc/\([0-9]*\)/.*|\1|p' | grep -vx -e "$$" -e "${BASHPID:-0}" | sort -un
+	} | sed -n 's|^/proc/\([0-9]*\)/.*|\1|p' | grep -vx -e "$$" -e "${BASHPID:-0}" | sort -un || true
 }
 
 leaked_cgroups() {

@@ -1,4 +1,22 @@
-# tests build rules
+# tests build rules. Areas keep their own fragments; this file lists the bats suites.
 include tests/unit/local.mk
 include tests/fuzz/local.mk
 include tests/tools/local-sec.mk
+include tests/tools/local.mk
+
+# The CLI option parser (src/ocirt/options.c).
+check_PROGRAMS += tests/unit/test-cli-options
+TESTS += tests/unit/test-cli-options
+tests_unit_test_cli_options_SOURCES = tests/unit/test-cli-options.c src/ocirt/options.c src/ocirt/options.h
+tests_unit_test_cli_options_LDADD = libocirt-common.a
+
+# bats suites (BATS_LOG_COMPILER in Makefile.am): one file per area, listed explicitly.
+EXTRA_DIST += tests/helpers.bash
+BATS_SUITES = \
+	tests/runtime/cgroups.bats \
+	tests/runtime/cli.bats \
+	tests/runtime/spec.bats
+EXTRA_DIST += $(BATS_SUITES)
+if HAVE_BATS
+TESTS += $(BATS_SUITES)
+endif

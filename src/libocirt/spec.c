@@ -59,7 +59,10 @@ struct oci_config *ocirt_spec_default(bool rootless)
 	struct oci_process *p;
 	struct oci_linux *l;
 
-	c->oci_version = xstrdup(OCIRT_SPEC_VERSION);
+	/* The version this document conforms to, not the newest ocirt implements: it only uses
+	 * 1.0 fields, and runtimes that check the version (crun 1.8 refuses 1.2.x with
+	 * "unknown version specified") must run it unchanged. */
+	c->oci_version = xstrdup("1.0.2");
 
 	p = c->process = xnew0(struct oci_process, 1);
 	p->has_terminal = true;

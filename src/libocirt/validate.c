@@ -313,7 +313,8 @@ static void check_sysctl(struct checker *ck, const struct oci_config *c)
 				problem(ck,
 					".linux.sysctl[\"%s\"]: needs a private network namespace (it would change the host's)",
 					k);
-			else if (net->path && *net->path && same_file(net->path, "/proc/1/ns/net"))
+			/* joining our own network namespace is changing the host's */
+			else if (net->path && *net->path && same_file(net->path, "/proc/self/ns/net"))
 				problem(ck, ".linux.sysctl[\"%s\"]: the network namespace \"%s\" is the host's", k,
 					net->path);
 		} else if (streq(k, "kernel.hostname") || streq(k, "kernel.domainname")) {

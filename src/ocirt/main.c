@@ -163,7 +163,7 @@ VERB(help)
 {
 	const struct verb *t;
 
-	if (argc < 1) {
+	if (argc < 1 || argv[0][0] == '-') {
 		print_main_help(stdout);
 		return 0;
 	}

@@ -38,7 +38,8 @@ static void reset(void)
  * joined with ' ' in out (or the error message). */
 static int parse(const char *line, unsigned flags, char *out, size_t size)
 {
-	char buf[512], *argv[32];
+	static char buf[512]; /* options point into it after the call */
+	char *argv[32];
 	int argc = 0, nargs = 0, r;
 	char **args = NULL;
 	struct ocirt_error *err = NULL;
