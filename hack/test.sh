@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build ocirt and run its whole test suite; self-sufficient on a fresh Debian/Ubuntu machine.
+#
+#   sudo hack/test.sh [options]
+#
+#   --no-deps        don't install dependencies (default: install them when some are missing)
+#   --sanitizers     also build with ASan+UBSan and run `make check` there
+#   --fuzz SECONDS   also run every libFuzzer target for SECONDS each (needs clang)
+#   --vm MODE        also run the suite in the VM harness (make check-vm MODE=...)
+#   --ci             everything CI runs: --sanitizers --fuzz 30 --vm cgroup2
+#   --builddir DIR   main build directory (default: build-test)
+#
+# The last line is the summary: "N passed, N failed, N skipped". The exit status is 0 only
+# when every step built and nothing failed.
+set -uo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+builddir=$src/build-test
+deps=auto
+sanitizers=false
+fuzz=0
+vm=
+jobs=$(nproc 2>/dev/null || echo 2)
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--no-deps) deps=no ;;
+	--sanitizers) sanitizers=true ;;
+	--fuzz) fuzz=$2; shift ;;
+	--vm) vm=$2; shift ;;
+	--ci) sanitizers=true; fuzz=30; vm=cgroup2 ;;
+	--builddir) builddir=$2; shift ;;
+	-h | --help) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+	*) echo "test.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+case "$builddir" in /*) ;; *) builddir=$PWD/$builddir ;; esac
+
+passed=0 failed=0 skipped=0 errors=()
+step() { printf '\n==> %s\n' "$*"; }
+error() { errors+=("$*"); echo "test.sh: FAILED: $*" >&2; }
+
+# Count the per-test results automake's TAP driver left in a build tree.
+count_trs() {
+	local f p fl s
+	while IFS= read -r f; do
+		p=$(grep -c '^:test-result: \(PASS\|XFAIL\)' "$f")
+		fl=$(grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)' "$f")
+		s=$(grep -c '^:test-result: SKIP' "$f")
+		passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
+	done < <(find "$1" -name '*.trs' 2>/dev/null)
+}
+
+# Count TAP lines of a log (the VM harness prints the guest's TAP stream).
+count_tap() {
+	local p fl s
+	s=$(grep -ciE '^ok [0-9]+.*# skip' "$1")
+	p=$(grep -cE '^ok [0-9]+' "$1")
+	fl=$(grep -cE '^not ok [0-9]+' "$1")
+	passed=$((passed + p - s)) failed=$((failed + fl)) skipped=$((skipped + s))
+}
+
+# --- dependencies ----------------------------------------------------------------------
+if [ "$deps" = auto ]; then
+	missing=false
+	for c in autoreconf make gcc pkg-config bats jq; do command -v "$c" >/dev/null || missing=true; done
+	[ -x /bin/busybox ] || missing=true
+	pkg-config --exists yajl libcap libseccomp 2>/dev/null || missing=true
+	if $missing; then
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "test.sh: dependencies are missing; run as root (sudo $0) or hack/install-deps.sh first" >&2
+			exit 1
+		fi
+		step "installing dependencies"
+		"$src/hack/install-deps.sh" || { echo "test.sh: install-deps failed" >&2; exit 1; }
+	fi
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "test.sh: not root: tests that need root will be skipped" >&2
+fi
+
+# --- build and make check --------------------------------------------------------------
+step "autogen"
+(cd "$src" && ./autogen.sh) || { error "autogen"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+# configure_and_check DIR CONFIGURE-ARGS...: configure, build, run make check, count.
+configure_and_check() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	step "configure $* (in $dir)"
+	if ! (cd "$dir" && "$src/configure" "$@" >configure.out 2>&1); then
+		tail -30 "$dir/configure.out"
+		error "configure $*"
+		return 1
+	fi
+	step "make (in $dir)"
+	if ! make -C "$dir" -j"$jobs" >"$dir/make.out" 2>&1; then
+		tail -50 "$dir/make.out"
+		error "build in $dir"
+		return 1
+	fi
+	step "make check (in $dir)"
+	find "$dir" -name '*.trs' -delete 2>/dev/null
+	if ! make -C "$dir" -j"$jobs" check; then
+		# the failing logs, so CI output says why
+		find "$dir" -name '*.log' ! -name test-suite.log ! -name config.log -newer "$dir/make.out" 2>/dev/null |
+			while read -r l; do
+				t=${l%.log}.trs
+				if [ -f "$t" ] && grep -q '^:test-result: \(FAIL\|ERROR\|XPASS\)' "$t"; then
+					echo "----- $l"
+					grep -v '^ok ' "$l" | head -200
+				fi
+			done
+		error "make check in $dir"
+	fi
+	count_trs "$dir"
+}
+
+configure_and_check "$builddir" --enable-werror
+
+if $sanitizers; then
+	configure_and_check "$builddir-asan" --enable-werror --enable-sanitizers
+fi
+
+if [ "$fuzz" -gt 0 ] 2>/dev/null; then
+	step "fuzzing: ${fuzz}s per target"
+	if FUZZ_BUILDDIR="$builddir-fuzz" "$src/tests/fuzz/run-fuzz.sh" "$fuzz"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		error "fuzzing"
+	fi
+fi
+
+if [ -n "$vm" ]; then
+	step "VM harness: make check-vm MODE=$vm"
+	vmlog=$builddir/check-vm-$vm.out
+	# the harness uses KVM when /dev/kvm is writable and TCG otherwise
+	make -C "$builddir" check-vm MODE="$vm" 2>&1 | tee "$vmlog"
+	vmstatus=${PIPESTATUS[0]}
+	count_tap "$vmlog"
+	if [ "$vmstatus" -ne 0 ]; then
+		error "check-vm MODE=$vm"
+		# a harness failure without any TAP failure still counts as one
+		grep -qE '^not ok [0-9]+' "$vmlog" || failed=$((failed + 1))
+	fi
+fi
+
+echo
+if [ ${#errors[@]} -gt 0 ]; then
+	echo "failed steps: ${errors[*]}"
+	[ "$failed" -gt 0 ] || failed=${#errors[@]}
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ ${#errors[@]} -eq 0 ]
