@@ -12,9 +12,11 @@ tests_unit_test_cli_options_LDADD = libocirt-common.a
 
 # bats suites (BATS_LOG_COMPILER in Makefile.am): one file per area, listed explicitly.
 EXTRA_DIST += tests/helpers.bash
+EXTRA_DIST += tests/helpers-lifecycle.bash
 BATS_SUITES = \
 	tests/runtime/cgroups.bats \
 	tests/runtime/cli.bats \
+	tests/runtime/lifecycle.bats \
 	tests/runtime/spec.bats
 EXTRA_DIST += $(BATS_SUITES)
 if HAVE_BATS
