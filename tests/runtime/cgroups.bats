@@ -340,3 +340,22 @@ file_has() {
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"not ok"* ]]
 }
+
+@test "events reports an OOM kill in the container" {
+	local swap=''
+	if [ "$(cgroup_mode)" = unified ] || [ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ]; then
+		swap=', "swap": 20971520'
+	fi
+	# a child shell blows the limit after events has started; the init survives
+	cat >"$BUNDLE/rootfs/oom.sh" <<-'EOS'
+		sleep 2
+		sh -c 'x=$(head -c 150000000 /dev/zero | tr "\000" a)'
+		sleep 1000
+	EOS
+	update_config '.process.args = ["/bin/sh", "/oom.sh"] | .linux.resources.memory = {"limit": 20971520'"$swap"'}'
+	run_detached
+	run timeout 10 "$OCIRT" --root "$OCIRT_ROOT" events --interval 1s "$CID"
+	echo "$output" >&2
+	[[ "$output" == *'{"type":"oom","id":"'"$CID"'"}'* ]] || fail "no oom event"
+	[[ "$output" == *'"type":"stats"'* ]] || fail "no periodic stats event"
+}
