@@ -1,1 +1,4 @@
-# man build rules
+# The man page and the bash completion, installed by `make install`.
+dist_man_MANS += man/ocirt.8
+bashcompletiondir = $(datadir)/bash-completion/completions
+dist_bashcompletion_DATA = completions/bash/ocirt

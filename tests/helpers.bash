@@ -182,7 +182,7 @@ requires() {
 		no_vm)
 			[ -z "$OCIRT_TEST_VM" ] || skip "test does not run in the VM harness"
 			;;
-		podman | docker | crun | runc | containerd | ctr | criu | ip | unshare | nsenter | setpriv | newuidmap | newgidmap | systemd-run | strace | socat | python3)
+		man | podman | docker | crun | runc | containerd | ctr | criu | ip | unshare | nsenter | setpriv | newuidmap | newgidmap | systemd-run | strace | socat | python3)
 			command -v "$f" >/dev/null 2>&1 || skip "test requires $f"
 			;;
 		*)

@@ -356,3 +356,27 @@ skip_if_unimplemented() {
 	[[ "$output" == *"JSON specification file config.json not found"* ]]
 	[ -z "$(ls -A "$OCIRT_ROOT")" ]
 }
+
+@test "the man page renders and documents every command" {
+	requires man
+	local page="${OCIRT_TESTS_SRCDIR:-$BATS_TEST_DIRNAME/..}/../man/ocirt.8"
+	run man --warnings -l "$page"
+	[ "$status" -eq 0 ]
+	for verb in create start run state kill delete list ps exec pause update events spec features check checkpoint; do
+		grep -q "^\.SS $verb" "$page" || fail "$verb missing from ocirt.8"
+	done
+	run bash -c "man --warnings -l '$page' 2>&1 >/dev/null"
+	[ -z "$output" ]
+}
+
+@test "bash completion: verbs, options and values" {
+	local comp="${OCIRT_TESTS_SRCDIR:-$BATS_TEST_DIRNAME/..}/../completions/bash/ocirt"
+	run bash -c "source '$comp'
+		COMP_WORDS=(ocirt --root /x sp); COMP_CWORD=3; _ocirt; echo \"\${COMPREPLY[*]}\"
+		COMP_WORDS=(ocirt delete --f); COMP_CWORD=2; _ocirt; echo \"\${COMPREPLY[*]}\"
+		COMP_WORDS=(ocirt --log-format ''); COMP_CWORD=2; _ocirt; echo \"\${COMPREPLY[*]}\""
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = spec ]
+	[ "${lines[1]}" = --force ]
+	[ "${lines[2]}" = "text json" ]
+}
