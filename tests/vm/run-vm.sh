@@ -25,6 +25,9 @@
 # failure-free TAP stream. A timeout, a kernel panic or a missing result line
 # is a failure.
 
+# The whole script is one compound command, so that bash has read all of it
+# before running any: editing the file during a (long) run is harmless.
+{
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -85,6 +88,7 @@ KERNEL_META=${OCIRT_VM_KERNEL_META:-linux-image-cloud-amd64}
 KERNEL_PKG=${OCIRT_VM_KERNEL_PKG:-}
 BATS_ARGS=${OCIRT_VM_BATS_ARGS:-}
 KEEP=${OCIRT_VM_KEEP:-0}
+SHELL_MODE=${OCIRT_VM_SHELL:-0}
 if [ "$MODE" = cgroup2 ]; then
 	TIMEOUT=${OCIRT_VM_TIMEOUT:-1800}
 else
@@ -99,7 +103,7 @@ CGROUP2_MODULES=${OCIRT_VM_MODULES:-overlay veth bridge br_netfilter tun loop du
 # Host packages whose files make up the cgroup2 initramfs; missing ones are skipped.
 CGROUP2_PACKAGES=${OCIRT_VM_PACKAGES:-bash dash hostname debianutils libc-bin bats jq libjq1 libonig5 busybox-static coreutils util-linux mount procps psmisc grep sed mawk gawk findutils diffutils tar gzip xz-utils iproute2 libcap2-bin strace file libmagic1 libmagic-mgc e2fsprogs kmod socat netcat-openbsd}
 # Packages of the Debian image (systemd, selinux, apparmor modes).
-ROOTFS_PACKAGES=${OCIRT_VM_ROOTFS_PACKAGES:-systemd systemd-sysv dbus libpam-systemd bash bats jq busybox-static util-linux mount procps psmisc iproute2 kmod libcap2-bin strace file findutils diffutils tar gzip xz-utils e2fsprogs libseccomp2 libyajl2 libcap2 libsystemd0 libselinux1 selinux-basics selinux-policy-default selinux-utils policycoreutils auditd apparmor podman conmon crun runc uidmap slirp4netns fuse-overlayfs catatonit golang-github-containers-common}
+ROOTFS_PACKAGES=${OCIRT_VM_ROOTFS_PACKAGES:-systemd systemd-sysv dbus libpam-systemd bash bats jq busybox-static util-linux mount procps psmisc iproute2 kmod libcap2-bin strace file findutils diffutils tar gzip xz-utils e2fsprogs libseccomp2 libyajl2 libcap2 libsystemd0 libselinux1 selinux-basics selinux-policy-default selinux-utils policycoreutils apparmor podman conmon crun runc uidmap slirp4netns fuse-overlayfs catatonit golang-github-containers-common}
 
 export LC_ALL=C
 
@@ -133,10 +137,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# All cache updates happen under one lock, so parallel runs share the work.
-exec 9>"$CACHE/.lock"
-lock() { flock 9; }
-unlock() { flock -u 9; }
+# Cache updates happen under a lock per artifact, so parallel runs share the work.
+lock() { exec 9>"$CACHE/.lock-$1" && flock 9; }
+unlock() { exec 9>&-; }
 
 t_start=$SECONDS
 
@@ -394,23 +397,39 @@ build_rootfs() {
 	r=$CACHE/rootfs.build
 	rm -rf "$r"
 	mkdir -p "$r"
-	local pkgs
-	pkgs=$(echo $ROOTFS_PACKAGES | tr ' ' ,)
-	if ! debootstrap --variant=minbase --include="$pkgs" "$SUITE" "$r" "$mirror" >"$LOGDIR/debootstrap.log" 2>&1; then
+	if ! debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus "$SUITE" "$r" "$mirror" \
+		>"$LOGDIR/debootstrap.log" 2>&1; then
+		cp "$r/debootstrap/debootstrap.log" "$LOGDIR/debootstrap-inner.log" 2>/dev/null
 		tail -n 30 "$LOGDIR/debootstrap.log" >&2
 		rm -rf "$r"
-		die "debootstrap of $SUITE from $mirror failed (log: $LOGDIR/debootstrap.log)"
+		die "debootstrap of $SUITE from $mirror failed (logs: $LOGDIR/debootstrap*.log)"
 	fi
-	log "debootstrap took $((SECONDS - t0)) s"
+	log "debootstrap took $((SECONDS - t0)) s; installing packages"
 	# kernel modules for udev, plus the guest-side configuration
 	mkdir -p "$r/lib/modules"
 	cp -a "$KDIR/lib/modules/$KVER" "$r/lib/modules/"
 	cp "$HERE/mkrootfs-setup" "$r/tmp/mkrootfs-setup"
-	if ! chroot "$r" /bin/bash /tmp/mkrootfs-setup "$KVER" >"$LOGDIR/mkrootfs-setup.log" 2>&1; then
+	echo force-unsafe-io >"$r/etc/dpkg/dpkg.cfg.d/ocirt-vm-unsafe-io"
+	printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d"
+	chmod 0755 "$r/usr/sbin/policy-rc.d"
+	# The chroot gets /proc, /sys and /dev in a private mount namespace, so
+	# they vanish with it whatever happens.
+	if ! unshare -m --propagation private /bin/bash -euc '
+		r=$1 kver=$2
+		shift 2
+		mount -t proc proc "$r/proc"
+		mount --rbind /sys "$r/sys"
+		mount --rbind /dev "$r/dev"
+		export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
+		chroot "$r" apt-get update -q
+		chroot "$r" apt-get install -y -q --no-install-recommends "$@"
+		chroot "$r" /bin/bash /tmp/mkrootfs-setup "$kver"
+	' setup "$r" "$KVER" $ROOTFS_PACKAGES >"$LOGDIR/mkrootfs-setup.log" 2>&1; then
 		tail -n 30 "$LOGDIR/mkrootfs-setup.log" >&2
 		rm -rf "$r"
-		die "configuring the image failed (log: $LOGDIR/mkrootfs-setup.log)"
+		die "installing/configuring the image failed (log: $LOGDIR/mkrootfs-setup.log)"
 	fi
+	rm -f "$r/usr/sbin/policy-rc.d" "$r/etc/dpkg/dpkg.cfg.d/ocirt-vm-unsafe-io"
 	rm -f "$r/tmp/mkrootfs-setup"
 	rm -rf "$r"/var/cache/apt/archives/*.deb "$r"/var/lib/apt/lists/*
 	size=$(du -sm "$r" | cut -f1)
@@ -481,6 +500,11 @@ build_payload() {
 		env_lines+=("export $var=$(printf '%q' "/ocirt/bin/$name")")
 		libs+=("$(realpath "$path")")
 	done
+	# ELF programs built into the tests trees (tests/tools/...) need their libraries.
+	local f
+	while IFS= read -r f; do
+		[ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] && libs+=("$f")
+	done < <(find "$o/src" "$o/build" -type f -perm -u+x 2>/dev/null)
 	local prog
 	for prog in $HOST_EXTRA; do
 		path=$(command -v "$prog" 2>/dev/null) || continue
@@ -493,6 +517,8 @@ build_payload() {
 			path=${!var:-}
 			[ -n "$path" ] && [ -f "$path" ] && sed -i "\\|^$(realpath "$path")\$|d" "$WORK/sysroot.list"
 		done
+		# (ELF files of the payload itself are not copied twice)
+		sed -i "\\|^$WORK/|d" "$WORK/sysroot.list"
 		copy_paths "$o/sysroot" <"$WORK/sysroot.list"
 		# merged /usr in the Debian image too: never create /lib etc. as directories
 		for d in bin sbin lib lib64; do
@@ -527,6 +553,7 @@ build_payload() {
 		printf '%q ' "${tests[@]}"
 		printf ')\n'
 		echo "OCIRT_VM_BATS_ARGS=$(printf '%q' "$BATS_ARGS")"
+		echo "OCIRT_VM_SHELL=$SHELL_MODE"
 		# pass-through of test knobs
 		local v
 		for v in $(compgen -e | grep -E '^(OCIRT_TEST_|OCIRT_VM_INJECT$)' | grep -v '^OCIRT_TEST_VM$'); do
@@ -554,19 +581,25 @@ build_payload() {
 
 TEST_ARGS=("$@")
 
-lock
+lock kernel
 fetch_kernel
+unlock
 case "$MODE" in
 cgroup2)
+	lock initramfs-cgroup2
 	build_cgroup2_base
+	unlock
 	;;
 *)
+	lock initramfs-disk
 	build_disk_base
+	unlock
+	lock rootfs
 	build_rootfs
+	unlock
 	;;
 esac
 BASE_MODULES=$(cat "$BASE_CPIO.modules" 2>/dev/null)
-unlock
 
 build_payload
 cat "$BASE_CPIO" "$WORK/payload.cpio" >"$WORK/initrd.cpio"
@@ -599,13 +632,25 @@ t_prep=$((SECONDS - t_start))
 log "mode $MODE: kernel $KVER, ${#TESTS_RUN[@]} test file(s), timeout ${TIMEOUT}s, prepared in ${t_prep}s"
 t_vm=$SECONDS
 
-timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-nodefaults -no-user-config -nographic -no-reboot \
-	-machine pc "${accel[@]}" -smp "$CPUS" -m "$MEM" \
-	-kernel "$KERNEL_IMAGE" -initrd "$WORK/initrd.cpio" -append "$cmdline" \
-	-chardev "file,id=con,path=$console" -serial chardev:con \
-	-chardev "file,id=res,path=$results,append=on" -serial chardev:res \
-	-monitor none -nic none "${drive[@]}" </dev/null >"$WORK/qemu.out" 2>&1 &
+qemu=(qemu-system-x86_64
+	-nodefaults -no-user-config -nographic -no-reboot
+	-machine pc "${accel[@]}" -smp "$CPUS" -m "$MEM"
+	-kernel "$KERNEL_IMAGE" -initrd "$WORK/initrd.cpio" -append "$cmdline"
+	-chardev "file,id=res,path=$results,append=on"
+	-monitor none -nic none "${drive[@]}")
+
+if [ "$SHELL_MODE" = 1 ]; then
+	# Interactive: the console is this terminal (Ctrl-A X quits qemu), the
+	# guest runs a shell instead of bats, no timeout.
+	log "interactive shell in the $MODE guest; leave it with 'exit' (or Ctrl-A X)"
+	"${qemu[@]}" -chardev stdio,id=con,mux=on,signal=off -serial chardev:con -serial chardev:res
+	log "guest result: $(tr -d '\r' <"$results" | grep -a '^OCIRT-VM-RESULT' || echo none)"
+	exit 0
+fi
+
+timeout -k 10 "$TIMEOUT" "${qemu[@]}" \
+	-chardev "file,id=con,path=$console" -serial chardev:con -serial chardev:res \
+	</dev/null >"$WORK/qemu.out" 2>&1 &
 qpid=$!
 # Live TAP on stdout while the guest runs.
 tail -n +1 -f --pid=$qpid "$results" 2>/dev/null | tr -d '\r' | grep -av '^OCIRT-VM-RESULT ' &
@@ -659,3 +704,4 @@ nskip=$(grep -acE '^ok .* # skip' "$tap")
 log "mode $MODE: PASS ($nok ok, $nskip skipped)"
 log "mode $MODE: time ${total}s (prepare ${t_prep}s, vm ${t_vm}s)"
 exit 0
+}
