@@ -262,6 +262,9 @@ int jtree_parse(const char *data, size_t len, const char *source, struct jnode *
 		return ocirt_error_set(err, ENOMEM, "%s: cannot allocate the JSON parser", source);
 	st = yajl_parse(h, (const unsigned char *)data, len);
 	off = yajl_get_bytes_consumed(h);
+	/* yajl counts the offending byte as consumed: point at it, not past it */
+	if (st != yajl_status_ok && off > 0)
+		off--;
 	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(h);
 		off = len;
