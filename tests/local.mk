@@ -17,6 +17,7 @@ BATS_SUITES = \
 	tests/runtime/cgroups.bats \
 	tests/runtime/cli.bats \
 	tests/runtime/lifecycle.bats \
+	tests/runtime/namespaces.bats \
 	tests/runtime/spec.bats
 EXTRA_DIST += $(BATS_SUITES)
 if HAVE_BATS
