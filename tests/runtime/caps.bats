@@ -14,7 +14,7 @@ teardown() {
 }
 
 # Capability numbers (include/uapi/linux/capability.h), for the masks below.
-declare -A CAPNUM=(
+declare -gA CAPNUM=(
 	[CAP_CHOWN]=0 [CAP_DAC_OVERRIDE]=1 [CAP_FOWNER]=3 [CAP_KILL]=5 [CAP_SETGID]=6
 	[CAP_SETUID]=7 [CAP_SETPCAP]=8 [CAP_NET_BIND_SERVICE]=10 [CAP_NET_RAW]=13
 	[CAP_SYS_CHROOT]=18 [CAP_SYS_ADMIN]=21 [CAP_MKNOD]=27 [CAP_AUDIT_WRITE]=29
@@ -45,13 +45,22 @@ set_caps() {
 	set_caps '["CAP_CHOWN","CAP_KILL","CAP_NET_BIND_SERVICE","CAP_SETPCAP"]' \
 		'["CAP_CHOWN","CAP_KILL"]' '["CAP_CHOWN","CAP_KILL"]' \
 		'["CAP_KILL"]' '["CAP_KILL"]'
-	update_config '.process.args = ["/bin/cat", "/proc/self/status"]'
+	update_config '.process.args = ["/bin/cat", "/proc/self/status"] | .process.noNewPrivileges = true'
 	ocirt run -b "$BUNDLE" "$CID"
 	[ "$status" -eq 0 ]
 	[ "$(status_field CapBnd)" = "$(mask CAP_CHOWN CAP_KILL CAP_NET_BIND_SERVICE CAP_SETPCAP)" ]
 	[ "$(status_field CapInh)" = "$(mask CAP_KILL)" ]
 	[ "$(status_field CapAmb)" = "$(mask CAP_KILL)" ]
-	# uid 0 across execve: permitted/effective become the bounding set (kernel rule, as runc)
+	# no_new_privs: execve can't add to what we set
+	[ "$(status_field CapPrm)" = "$(mask CAP_CHOWN CAP_KILL)" ]
+	[ "$(status_field CapEff)" = "$(mask CAP_CHOWN CAP_KILL)" ]
+
+	# without no_new_privs, uid 0 across execve gets the whole bounding set (kernel rule)
+	update_config '.process.noNewPrivileges = false'
+	CID=$(new_cid)
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[ "$(status_field CapBnd)" = "$(mask CAP_CHOWN CAP_KILL CAP_NET_BIND_SERVICE CAP_SETPCAP)" ]
 	[ "$(status_field CapPrm)" = "$(mask CAP_CHOWN CAP_KILL CAP_NET_BIND_SERVICE CAP_SETPCAP)" ]
 	[ "$(status_field CapEff)" = "$(mask CAP_CHOWN CAP_KILL CAP_NET_BIND_SERVICE CAP_SETPCAP)" ]
 }
@@ -84,12 +93,13 @@ set_caps() {
 
 @test "caps: the capabilities actually work (chown needs CAP_CHOWN)" {
 	set_caps '["CAP_CHOWN"]' '["CAP_CHOWN"]' '["CAP_CHOWN"]' '[]' '[]'
-	update_config '.process.args = ["/bin/sh", "-c", "touch /tmp/f && chown 1000 /tmp/f && echo chowned"]'
+	update_config '.root.readonly = false | .process.args = ["/bin/sh", "-c", "touch /tmp/f && chown 1000 /tmp/f && echo chowned"]'
 	ocirt run -b "$BUNDLE" "$CID"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *chowned* ]]
 
 	set_caps '["CAP_KILL"]' '["CAP_KILL"]' '["CAP_KILL"]' '[]' '[]'
+	update_config '.process.args = ["/bin/sh", "-c", "touch /tmp/g && chown 1000 /tmp/g && echo chowned"]'
 	CID=$(new_cid)
 	ocirt run -b "$BUNDLE" "$CID"
 	[ "$status" -ne 0 ]
