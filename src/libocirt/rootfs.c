@@ -43,9 +43,10 @@ static bool path_has_prefix(const char *path, const char *prefix)
 }
 
 /* pivot_root refuses a new root whose parent mount is shared, and a shared parent would
- * carry the rootfs bind (and every mount under it) to the peers: make it private in our
- * namespace. */
-static int make_parent_private(const char *rootfs, struct ocirt_error **err)
+ * carry the rootfs bind (and every mount under it) to the peers. Making it a slave (runc
+ * makes it private) keeps what the host mounts there arriving, as rslave promises: the
+ * rootfs bind made from it is then a slave of the same master. */
+static int make_parent_slave(const char *rootfs, struct ocirt_error **err)
 {
 	struct ocirt_mountinfo *mi = NULL;
 	const struct ocirt_mountinfo *best = NULL;
@@ -60,8 +61,8 @@ static int make_parent_private(const char *rootfs, struct ocirt_error **err)
 		    (!best || strlen(mi[i].mountpoint) >= strlen(best->mountpoint)))
 			best = &mi[i];
 	r = 0;
-	if (best && strstr(best->optional, "shared:") && mount(NULL, best->mountpoint, NULL, MS_PRIVATE, NULL) < 0)
-		r = ocirt_error_set(err, errno, "make the rootfs parent mount \"%s\" private", best->mountpoint);
+	if (best && strstr(best->optional, "shared:") && mount(NULL, best->mountpoint, NULL, MS_SLAVE, NULL) < 0)
+		r = ocirt_error_set(err, errno, "make the rootfs parent mount \"%s\" a slave", best->mountpoint);
 	ocirt_mountinfo_free(mi, n);
 	return r;
 }
@@ -87,7 +88,7 @@ int ocirt_rootfs_prepare(const struct ocirt_rootfs_opts *o, int *ret_rootfs_fd, 
 				       prop_name ? prop_name : "rslave");
 	if (!realpath(o->rootfs, real))
 		return ocirt_error_set(err, errno, "rootfs \"%s\"", o->rootfs);
-	r = make_parent_private(real, err);
+	r = make_parent_slave(real, err);
 	if (r < 0)
 		return r;
 	/* A mount point of its own: pivot_root needs one, and mounts under it stay with it. */
