@@ -23,3 +23,4 @@ EXTRA_DIST += $(BATS_SUITES)
 if HAVE_BATS
 TESTS += $(BATS_SUITES)
 endif
+BATS_SUITES += tests/runtime/devices.bats tests/runtime/mounts.bats tests/runtime/rootfs.bats
