@@ -120,7 +120,7 @@ static void parse_scheduler(struct jp *p, const struct jnode *v, struct oci_sche
 void parse_process_obj(struct jp *p, const struct jnode *v, struct oci_process *proc)
 {
 	const struct jnode *o;
-	size_t mark, i, j;
+	size_t mark, i;
 
 	jp_bool(p, v, "terminal", JP_OPT, &proc->terminal, &proc->has_terminal);
 	if ((o = jp_enter(p, v, "consoleSize", JP_OPT, &mark))) {
@@ -150,17 +150,20 @@ void parse_process_obj(struct jp *p, const struct jnode *v, struct oci_process *
 	}
 	jp_array(p, v, "rlimits", JP_OPT, sizeof(struct oci_rlimit), parse_rlimit, (void **)&proc->rlimits,
 		 &proc->rlimits_len);
-	for (i = 1; i < proc->rlimits_len; i++) {
-		if (!proc->rlimits[i].type)
-			continue;
-		for (j = 0; j < i; j++) {
-			if (proc->rlimits[j].type && streq(proc->rlimits[i].type, proc->rlimits[j].type)) {
+	{
+		/* the spec: a duplicate type MUST be an error (types are from a small fixed set) */
+		bool seen[64] = { false };
+		for (i = 0; i < proc->rlimits_len; i++) {
+			int k = proc->rlimits[i].type ? str_index(proc->rlimits[i].type, oci_rlimit_types) : -1;
+			if (k < 0 || (size_t)k >= ARRAY_SIZE(seen))
+				continue;
+			if (seen[k]) {
 				mark = jp_push_key(p, "rlimits");
 				jp_push_index(p, i);
 				jp_fail_at(p, "type", "duplicate rlimit type \"%s\"", proc->rlimits[i].type);
 				jp_pop(p, mark);
-				break;
 			}
+			seen[k] = true;
 		}
 	}
 	jp_bool(p, v, "noNewPrivileges", JP_OPT, &proc->no_new_privileges, &proc->has_no_new_privileges);

@@ -145,12 +145,18 @@ void jp_expected(struct jp *p, const char *what, const struct jnode *got)
 	jp_fail(p, "expected %s, got %s", what, jnode_describe(got, buf, sizeof(buf)));
 }
 
+int str_index(const char *s, const char *const *allowed)
+{
+	int i;
+	for (i = 0; allowed[i]; i++)
+		if (streq(s, allowed[i]))
+			return i;
+	return -1;
+}
+
 bool str_in(const char *s, const char *const *allowed)
 {
-	for (; *allowed; allowed++)
-		if (streq(s, *allowed))
-			return true;
-	return false;
+	return str_index(s, allowed) >= 0;
 }
 
 bool strv_all_in(char *const *v, const char *const *allowed)

@@ -90,5 +90,7 @@ char *jp_quote(const char *s, char *buf, size_t size);
 
 bool strv_all_in(char *const *v, const char *const *allowed);
 bool str_in(const char *s, const char *const *allowed);
+/* Index of s in allowed, -1 when absent. */
+int str_index(const char *s, const char *const *allowed);
 
 #endif

@@ -163,7 +163,7 @@ static void check_abs_paths(struct jp *p, const char *key, char **v)
 void parse_linux_obj(struct jp *p, const struct jnode *v, struct oci_linux *l)
 {
 	const struct jnode *o;
-	size_t mark, i, j;
+	size_t mark, i;
 
 	jp_array(p, v, "uidMappings", JP_OPT, sizeof(struct oci_id_mapping), parse_id_mapping,
 		 (void **)&l->uid_mappings, &l->uid_mappings_len);
@@ -180,17 +180,19 @@ void parse_linux_obj(struct jp *p, const struct jnode *v, struct oci_linux *l)
 	jp_str(p, v, "cgroupsPath", JP_OPT, &l->cgroups_path);
 	jp_array(p, v, "namespaces", JP_OPT, sizeof(struct oci_namespace), parse_namespace, (void **)&l->namespaces,
 		 &l->namespaces_len);
-	for (i = 1; i < l->namespaces_len; i++) {
-		if (!l->namespaces[i].type)
-			continue;
-		for (j = 0; j < i; j++) {
-			if (l->namespaces[j].type && streq(l->namespaces[i].type, l->namespaces[j].type)) {
+	{
+		bool seen[16] = { false };
+		for (i = 0; i < l->namespaces_len; i++) {
+			int k = l->namespaces[i].type ? str_index(l->namespaces[i].type, oci_namespace_types) : -1;
+			if (k < 0 || (size_t)k >= ARRAY_SIZE(seen))
+				continue;
+			if (seen[k]) {
 				mark = jp_push_key(p, "namespaces");
 				jp_push_index(p, i);
 				jp_fail_at(p, "type", "duplicated namespace \"%s\"", l->namespaces[i].type);
 				jp_pop(p, mark);
-				break;
 			}
+			seen[k] = true;
 		}
 	}
 	jp_array(p, v, "devices", JP_OPT, sizeof(struct oci_device), parse_device, (void **)&l->devices,

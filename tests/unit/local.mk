@@ -1,6 +1,6 @@
 # libocispec unit tests (TAP). Fixtures are found through FIXTURES_DIR.
-OCISPEC_TEST_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) -DFIXTURES_DIR='"$(abs_top_srcdir)/tests/unit/fixtures"'
-OCISPEC_TEST_LDADD = libocispec.a libocirt-common.a $(YAJL_LIBS)
+OCISPEC_TEST_CC_FLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) -DFIXTURES_DIR='"$(abs_top_srcdir)/tests/unit/fixtures"'
+OCISPEC_TEST_LIBS = libocispec.a libocirt-common.a $(YAJL_LIBS)
 OCISPEC_TEST_COMMON = tests/unit/tap.h tests/unit/json-canon.c tests/unit/json-canon.h
 noinst_HEADERS += tests/unit/tap.h
 
@@ -8,16 +8,16 @@ check_PROGRAMS += tests/unit/test-ocispec-config tests/unit/test-ocispec-misc te
 TESTS += tests/unit/test-ocispec-config tests/unit/test-ocispec-misc tests/unit/test-ocispec-bad-configs.sh
 
 tests_unit_test_ocispec_config_SOURCES = tests/unit/test-ocispec-config.c $(OCISPEC_TEST_COMMON)
-tests_unit_test_ocispec_config_CFLAGS = $(OCISPEC_TEST_CFLAGS)
-tests_unit_test_ocispec_config_LDADD = $(OCISPEC_TEST_LDADD)
+tests_unit_test_ocispec_config_CFLAGS = $(OCISPEC_TEST_CC_FLAGS)
+tests_unit_test_ocispec_config_LDADD = $(OCISPEC_TEST_LIBS)
 
 tests_unit_test_ocispec_misc_SOURCES = tests/unit/test-ocispec-misc.c $(OCISPEC_TEST_COMMON)
-tests_unit_test_ocispec_misc_CFLAGS = $(OCISPEC_TEST_CFLAGS)
-tests_unit_test_ocispec_misc_LDADD = $(OCISPEC_TEST_LDADD)
+tests_unit_test_ocispec_misc_CFLAGS = $(OCISPEC_TEST_CC_FLAGS)
+tests_unit_test_ocispec_misc_LDADD = $(OCISPEC_TEST_LIBS)
 
 tests_unit_ocispec_check_SOURCES = tests/unit/ocispec-check.c $(OCISPEC_TEST_COMMON)
-tests_unit_ocispec_check_CFLAGS = $(OCISPEC_TEST_CFLAGS)
-tests_unit_ocispec_check_LDADD = $(OCISPEC_TEST_LDADD)
+tests_unit_ocispec_check_CFLAGS = $(OCISPEC_TEST_CC_FLAGS)
+tests_unit_ocispec_check_LDADD = $(OCISPEC_TEST_LIBS)
 
 EXTRA_DIST += tests/unit/test-ocispec-bad-configs.sh tests/unit/fixtures
 include tests/unit/local-sec.mk
