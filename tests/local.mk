@@ -14,10 +14,14 @@ tests_unit_test_cli_options_LDADD = libocirt-common.a
 EXTRA_DIST += tests/helpers.bash
 EXTRA_DIST += tests/helpers-lifecycle.bash
 BATS_SUITES = \
+	tests/runtime/caps.bats \
 	tests/runtime/cgroups.bats \
 	tests/runtime/cli.bats \
 	tests/runtime/lifecycle.bats \
+	tests/runtime/lsm.bats \
 	tests/runtime/namespaces.bats \
+	tests/runtime/process.bats \
+	tests/runtime/seccomp.bats \
 	tests/runtime/spec.bats
 EXTRA_DIST += $(BATS_SUITES)
 if HAVE_BATS

@@ -554,6 +554,9 @@ static const struct step steps[] = {
 	/* in the container's mount namespace, before pivot_root (spec) */
 	{ "createContainer hook", step_create_container_hooks },
 	{ "pivot_root", step_pivot },
+	/* a missing cwd is created as root (runc), inside the new root, before a read-only
+	 * root.readonly remount */
+	{ "cwd create", step_cwd_create },
 	/* deferred read-only remounts and a read-only root: after every mount is in place */
 	{ "finalize rootfs", step_finalize },
 	/* /proc/sys of the container's namespaces, before readonlyPaths covers /proc/sys */
@@ -565,8 +568,6 @@ static const struct step steps[] = {
 	{ "terminal", step_terminal },
 	/* before the user switch: raising limits needs the privileges we still have */
 	{ "rlimits", step_rlimits },
-	/* a missing cwd is created as root, like runc */
-	{ "cwd create", step_cwd_create },
 	/* exec transitions (attr/exec needs the container's /proc): after every mount and
 	 * file the runtime writes, before the user switch */
 	{ "lsm labels", step_lsm },
