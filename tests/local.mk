@@ -21,6 +21,7 @@ BATS_SUITES = \
 	tests/runtime/lsm.bats \
 	tests/runtime/namespaces.bats \
 	tests/runtime/process.bats \
+	tests/runtime/hooks.bats \
 	tests/runtime/seccomp.bats \
 	tests/runtime/spec.bats
 EXTRA_DIST += $(BATS_SUITES)
