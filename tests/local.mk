@@ -23,6 +23,7 @@ BATS_SUITES = \
 	tests/runtime/process.bats \
 	tests/runtime/hooks.bats \
 	tests/runtime/terminal.bats \
+	tests/runtime/errors.bats \
 	tests/runtime/seccomp.bats \
 	tests/runtime/spec.bats
 EXTRA_DIST += $(BATS_SUITES)

@@ -31,11 +31,13 @@
 #include "libocirt/terminal.h"
 
 
-enum live_status { ST_CREATED, ST_RUNNING, ST_PAUSED, ST_STOPPED };
+enum live_status { ST_CREATING, ST_CREATED, ST_RUNNING, ST_PAUSED, ST_STOPPED };
 
 static const char *status_name(enum live_status s)
 {
 	switch (s) {
+	case ST_CREATING:
+		return "creating";
 	case ST_CREATED:
 		return "created";
 	case ST_RUNNING:
@@ -51,6 +53,10 @@ static const char *status_name(enum live_status s)
  * frozen -> paused; exec fifo present -> created; else running. */
 static enum live_status live_status(int dirfd, const struct ocirt_status *s)
 {
+	/* pid 0: the status create writes first; creating while create holds the lock,
+	 * else create died half-way (stopped: delete cleans up) */
+	if (s->pid == 0)
+		return ocirt_state_dir_locked(dirfd) ? ST_CREATING : ST_STOPPED;
 	if (!proc_is_alive(s->pid, s->start_time))
 		return ST_STOPPED;
 	if (s->cgroup && ocirt_cgroup_is_frozen(s->cgroup))
@@ -229,6 +235,7 @@ int ocirt_container_start(struct ocirt_context *ctx, const char *id, struct ocir
 	if (r < 0)
 		return r;
 	switch (live_status(d->dirfd, s)) {
+	case ST_CREATING:
 	case ST_STOPPED:
 		return ocirt_error_setx(err, EINVAL, "cannot start a container that has stopped");
 	case ST_RUNNING:
@@ -334,7 +341,8 @@ int ocirt_container_kill(struct ocirt_context *ctx, const char *id, int signum, 
 			return ocirt_error_set(err, errno, "kill container");
 		return 0;
 	}
-	if (live_status(d->dirfd, s) == ST_STOPPED)
+	enum live_status ls = live_status(d->dirfd, s);
+	if (ls == ST_STOPPED || ls == ST_CREATING)
 		return ocirt_error_setx(err, ESRCH, "container not running");
 	_cleanup_close_ int pidfd = pidfd_open_checked(s->pid, s->start_time);
 	if (pidfd < 0)
@@ -441,6 +449,7 @@ int ocirt_container_delete(struct ocirt_context *ctx, const char *id, bool force
 	}
 	enum live_status ls = live_status(d->dirfd, s);
 	switch (ls) {
+	case ST_CREATING: /* not while we hold the lock: create died half-way */
 	case ST_STOPPED:
 		break;
 	case ST_CREATED:

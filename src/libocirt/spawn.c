@@ -431,6 +431,17 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	r = ocirt_cgroup_apply_config(s->cg, c->linux_, err);
 	if (r < 0)
 		return r;
+	/* A first status (pid 0, "creating" while we hold the lock): if this runtime is killed
+	 * before the end, `delete --force` still finds the cgroup to remove. */
+	{
+		struct ocirt_status *pre = make_status(s, 0);
+		pre->cgroup = s->cg;
+		r = ocirt_status_write(s->dir, pre, err);
+		pre->cgroup = NULL;
+		ocirt_status_free(pre);
+		if (r < 0)
+			return r;
+	}
 	ocirt_timing_mark("state dir + cgroup");
 	if (opts->console_socket) {
 		r = ocirt_terminal_connect(opts->console_socket, &s->console_fd, err);

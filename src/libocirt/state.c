@@ -231,6 +231,17 @@ int ocirt_state_dir_open(const char *root, const char *id, bool lock, struct oci
 	return 0;
 }
 
+bool ocirt_state_dir_locked(int dirfd)
+{
+	_cleanup_close_ int fd = openat(dirfd, OCIRT_LOCK_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK;
+	flock(fd, LOCK_UN);
+	return false;
+}
+
 int ocirt_state_dir_remove(struct ocirt_state_dir *d, struct ocirt_error **err)
 {
 	_cleanup_close_ int rootfd = open(d->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -76,6 +76,8 @@ int ocirt_state_dir_create(const char *root, const char *id, struct ocirt_state_
  * lock = wait for the exclusive lock. */
 int ocirt_state_dir_open(const char *root, const char *id, bool lock, struct ocirt_state_dir **ret,
 			 struct ocirt_error **err);
+/* Does someone hold the container's lock (create in progress)? Never blocks. */
+bool ocirt_state_dir_locked(int dirfd);
 /* Remove the container dir and its files. */
 int ocirt_state_dir_remove(struct ocirt_state_dir *d, struct ocirt_error **err);
 /* Remove <root>/<id> whatever it holds (delete --force of a leftover). */
