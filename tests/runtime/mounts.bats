@@ -34,8 +34,9 @@ add_mount() {
 }
 
 # mnt LINE-SELECTOR: the mountinfo line (from $output) whose mount point is $1
+# (the last such line: the topmost of mounts stacked on one path)
 mnt() {
-	awk -v p="$1" '$5 == p' <<<"$output"
+	awk -v p="$1" '$5 == p' <<<"$output" | tail -n 1
 }
 
 # per-mount options (field 6) and optional fields (7.. up to "-") of the mount at $1

@@ -24,8 +24,9 @@ in_container() {
 }
 RUN_FLAGS=()
 
+# (the last such line: the topmost of mounts stacked on one path)
 mnt() {
-	awk -v p="$1" '$5 == p' <<<"$output"
+	awk -v p="$1" '$5 == p' <<<"$output" | tail -n 1
 }
 mnt_opts() {
 	mnt "$1" | awk '{print $6}'
@@ -114,7 +115,7 @@ mnt_tags() {
 	mount --make-shared "$BUNDLE/rootfs"
 	mkdir -p "$BUNDLE/rootfs/late"
 	update_config '.linux.rootfsPropagation = "rslave"'
-	update_config '.process.args = ["/bin/sh", "-c", "grep \" / / \" /proc/self/mountinfo; for i in $(seq 50); do [ -e /late/marker ] && echo SEEN && exit 0; sleep 0.1; done; exit 1"]'
+	update_config '.process.args = ["/bin/sh", "-c", "awk \"\\$5 == \\\"/\\\"\" /proc/self/mountinfo; for i in $(seq 50); do [ -e /late/marker ] && echo SEEN && exit 0; sleep 0.1; done; exit 1"]'
 	(
 		sleep 1
 		mount -t tmpfs late "$BUNDLE/rootfs/late" && touch "$BUNDLE/rootfs/late/marker"
@@ -184,7 +185,7 @@ mnt_tags() {
 @test "sysctl: written in the container's namespaces, before /proc/sys turns read-only" {
 	local host_fwd
 	host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
-	update_config '.linux.sysctl = {"net.ipv4.ip_forward": "'"$((1 - host_fwd))"'", "kernel/shmmax": "123456789", "net.ipv4.ip_local_port_range": "2000 3000"}'
+	update_config '.linux.sysctl = {"net.ipv4.ip_forward": "'"$((1 - host_fwd))"'", "kernel.shmmax": "123456789", "net.ipv4.ip_local_port_range": "2000 3000"}'
 	in_container 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax /proc/sys/net/ipv4/ip_local_port_range'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "$((1 - host_fwd))" ]
