@@ -1012,8 +1012,10 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 	r = fs_at(type, source, dest_fd, ctx->rootfs_fd, j->dest, &flags, data, &mnt_fd, &detail);
 	if (r == -EPERM && streq(type, "sysfs") && ctx->userns) {
 		/* A user namespace without its own network namespace may not mount sysfs: show
-		 * the host's instead, as runc does. */
-		r = bind_at(-1, "/sys", dest_fd, ctx->rootfs_fd, j->dest, true, &flags, NULL, &mnt_fd);
+		 * the host's instead, as runc does; the flags (ro...) on every mount of it. */
+		r = bind_at(-1, "/sys", dest_fd, ctx->rootfs_fd, j->dest, true, &flags, &flags, &mnt_fd);
+		if (r == -ENOSYS) /* mount_setattr: Linux 5.12 */
+			r = bind_at(-1, "/sys", dest_fd, ctx->rootfs_fd, j->dest, true, &flags, NULL, &mnt_fd);
 	}
 	if (r == -ENOTDIR)
 		return not_a_directory(j, err);

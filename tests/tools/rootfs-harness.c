@@ -3,8 +3,10 @@
  * pid, ipc, uts, and net/cgroup when the config asks), runs prepare, mounts, devices,
  * pivot, finalize, sysctl and protect_paths on a bundle, then execs a command inside.
  *
- *   rootfs-harness [--no-pivot] [--terminal] BUNDLE [CMD ARGS...]
+ *   rootfs-harness [--no-pivot] [--terminal] [--userns] BUNDLE [CMD ARGS...]
  *
+ * --userns: a new user namespace first, mapping only root to root (what a process may map
+ * for itself), so the kernel refuses mknod and sysfs like in any user namespace.
  * Without CMD, process.args of the config. Errors go to stderr as "step: message", exit 1. */
 #include "config.h"
 #include <errno.h>
@@ -29,6 +31,18 @@ static bool config_has_ns(const struct oci_config *c, const char *type)
 	return false;
 }
 
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
 static _noreturn_ void fail(const char *step, struct ocirt_error *e)
 {
 	fprintf(stderr, "%s: %s\n", step, e && e->msg ? e->msg : "failed");
@@ -51,13 +65,15 @@ int main(int argc, char **argv)
 			o.no_pivot = true;
 		else if (streq(argv[i], "--terminal"))
 			o.terminal = true;
+		else if (streq(argv[i], "--userns"))
+			o.userns = true;
 		else {
 			fprintf(stderr, "unknown option %s\n", argv[i]);
 			return 2;
 		}
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: %s [--no-pivot] [--terminal] BUNDLE [CMD...]\n", argv[0]);
+		fprintf(stderr, "usage: %s [--no-pivot] [--terminal] [--userns] BUNDLE [CMD...]\n", argv[0]);
 		return 2;
 	}
 	if (!realpath(argv[i], bundle)) {
@@ -84,6 +100,13 @@ int main(int argc, char **argv)
 		o.terminal = true;
 	if (config_has_ns(config, "network"))
 		flags |= CLONE_NEWNET;
+	if (o.userns) {
+		if (unshare(CLONE_NEWUSER) < 0 || write_file("/proc/self/setgroups", "deny") < 0 ||
+		    write_file("/proc/self/uid_map", "0 0 1") < 0 || write_file("/proc/self/gid_map", "0 0 1") < 0) {
+			perror("user namespace");
+			return 1;
+		}
+	}
 	if (unshare(flags) < 0) {
 		perror("unshare");
 		return 1;
