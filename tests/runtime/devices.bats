@@ -126,3 +126,38 @@ STAT_DEVS='for d in "$@"; do stat -c "%n %F %t %T %a %u %g" "$d"; done'
 	[[ "$output" == *not-a-link* ]]
 	[ "${lines[-1]}" -gt 10 ]
 }
+
+# userns_bundle: run the container in a user namespace (container root = host 100000)
+userns_bundle() {
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+}
+
+@test "user namespace: default devices are the host's nodes, bind-mounted" {
+	requires userns
+	userns_bundle
+	in_container 'cat /proc/self/mountinfo; echo data > /dev/null && echo null-ok; head -c 2 /dev/zero | od -An -tx1'
+	[ "$status" -eq 0 ]
+	local n
+	for n in null zero full random urandom tty; do
+		awk -v p="/dev/$n" '$5 == p' <<<"$output" | grep -q . || fail "/dev/$n is not a mount"
+	done
+	[[ "$output" == *null-ok* ]]
+	[[ "$output" == *"00 00"* ]]
+}
+
+@test "/dev/console exists as the terminal's mount point" {
+	requires recvtty
+	update_config '.process.terminal = true | .process.args = ["/bin/sh", "-c", "stat -c %F /dev/console; cat /proc/self/mountinfo"]'
+	start_recvtty "$BATS_TEST_TMPDIR/console.sock"
+	ocirt run -d --console-socket "$BATS_TEST_TMPDIR/console.sock" -b "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	wait_for_status "$CID" stopped 10
+	stop_recvtty
+	cat "$BATS_TEST_TMPDIR/recvtty.out" >&2
+	# the pty slave is bound onto the mount point
+	grep -q "character special file" "$BATS_TEST_TMPDIR/recvtty.out"
+	grep -q " /dev/console " "$BATS_TEST_TMPDIR/recvtty.out"
+}

@@ -395,3 +395,37 @@ mnt_super() {
 	[ "$before" -eq "$after" ]
 	! grep -F "$BUNDLE/rootfs" /proc/self/mountinfo
 }
+
+userns_bundle() {
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
+}
+
+@test "user namespace: locked flags of a bind source are kept, clearing them is refused" {
+	requires userns
+	userns_bundle
+	mount -t tmpfs -o nosuid,nodev,noexec locked "$HOSTDIR/dir/sub"
+	add_mount '{"destination": "/mnt/l", "type": "bind", "source": "'"$HOSTDIR/dir/sub"'", "options": ["bind", "ro"]}'
+	in_container 'cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ "$(mnt_opts /mnt/l)" == ro,nosuid,nodev,noexec* ]]
+
+	add_mount '{"destination": "/mnt/s", "type": "bind", "source": "'"$HOSTDIR/dir/sub"'", "options": ["bind", "suid"]}'
+	CID=$(new_cid)
+	in_container 'true'
+	[ "$status" -ne 0 ]
+	[[ "$output" == */mnt/s* ]]
+}
+
+@test "user namespace without a network namespace: sysfs is the host's, read-only" {
+	requires userns
+	userns_bundle
+	update_config '.linux.namespaces |= map(select(.type != "network"))'
+	in_container 'cat /proc/self/mountinfo; ls /sys/class/net | grep -c .'
+	[ "$status" -eq 0 ]
+	[ "$(mnt /sys | awk '{print $9}')" = sysfs ]
+	[[ "$(mnt_opts /sys)" == ro,* ]]
+}
