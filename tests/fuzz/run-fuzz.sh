@@ -9,6 +9,7 @@
 # Exits non-zero when a target crashes, leaks or fails its round-trip check; the crashing
 # input is left in the working directory printed at the start.
 set -euo pipefail
+shopt -s nullglob
 
 secs=${1:-20}
 shift || true
@@ -42,8 +43,7 @@ for t in "${targets[@]}"; do
 	if (cd "$work/$t" && "$builddir/tests/fuzz/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-max_len=16384 -print_final_stats=1 "${jobs[@]}" \
 		-artifact_prefix="$work/$t/artifacts/" corpus "$srcdir/tests/fuzz/corpus/$t" >"$log" 2>&1); then
-		execs=$(grep -h 'stat::number_of_executed_units' "$log" "$work/$t"/fuzz-*.log 2>/dev/null |
-			awk '{ n += $2 } END { print n + 0 }')
+		execs=$(awk '/stat::number_of_executed_units/ { n += $2 } END { print n + 0 }' "$log" "$work/$t"/fuzz-*.log)
 		echo "run-fuzz: $t: ok, $execs executions"
 	else
 		echo "run-fuzz: $t: FAILED (see $log)"
