@@ -489,6 +489,7 @@ int ocirt_seccomp_compile(const struct oci_seccomp *s, const char *cache_dir, st
 	if (cache_dir) {
 		ocirt_seccomp_cache_key(s, key);
 		if (ocirt_seccomp_cache_get(cache_dir, key, &out->insns, &out->len) > 0) {
+			log_debug("seccomp: %zu BPF instructions from the cache in `%s`", out->len, cache_dir);
 			out->from_cache = true;
 			*ret = out;
 			return 0;
@@ -499,6 +500,7 @@ int ocirt_seccomp_compile(const struct oci_seccomp *s, const char *cache_dir, st
 		ocirt_seccomp_free(out);
 		return r;
 	}
+	log_debug("seccomp: compiled %zu BPF instructions", out->len);
 	if (cache_dir)
 		ocirt_seccomp_cache_put(cache_dir, key, out->insns, out->len);
 	*ret = out;

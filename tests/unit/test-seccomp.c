@@ -3,6 +3,7 @@
  * "parent") and loaded in a forked child, which then makes the syscall under test. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -666,6 +667,35 @@ static void test_podman_and_cache(void)
 		tap_skip("needs root");
 		tap_skip("needs root");
 		tap_skip("needs root");
+	}
+
+	/* the directory stays bounded: the oldest entries go past 128 */
+	{
+		struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
+		int made = 0, left = 0;
+		DIR *d;
+		struct dirent *de;
+		for (int i = 0; i < 140; i++) {
+			_cleanup_free_ char *p = xasprintf("%s/%064d.bpf", cache, i);
+			int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+			if (fd >= 0) {
+				futimens(fd, old);
+				close(fd);
+				made++;
+			}
+		}
+		unlink(entry);
+		ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache, "compile with a full cache");
+		ocirt_seccomp_free(s2);
+		s2 = NULL;
+		d = opendir(cache);
+		while (d && (de = readdir(d)))
+			if (strstr(de->d_name, ".bpf"))
+				left++;
+		if (d)
+			closedir(d);
+		ok(made == 140 && left == 128 && access(entry, F_OK) == 0, "pruned to 128 entries, the new one kept (%d)",
+		   left);
 	}
 
 	/* OCIRT_SECCOMP_CACHE=0 disables it */
