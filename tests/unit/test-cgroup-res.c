@@ -330,7 +330,7 @@ static void test_v2(void)
 	struct oci_cpu c = {.has_shares = true, .shares = 1024, .has_quota = true, .quota = 50000,
 			    .has_period = true, .period = 100000};
 	struct oci_pids p = {.has_limit = true, .limit = 42};
-	struct oci_kv kv = {(char *)"memory.high", (char *)"50000000"};
+	struct oci_kv kv = {(char *)"memory.high", (char *)"52428800"};
 	struct oci_map map = {&kv, 1};
 	struct oci_device_cgroup devrules[] = {{.allow = false, .access = (char *)"rwm"}};
 	struct oci_resources res = {.memory = &m, .cpu = &c, .pids = &p, .unified = &map, .devices = devrules,
@@ -353,7 +353,7 @@ static void test_v2(void)
 	if (ocirt_cg_exists(dir, "memory.swap.max"))
 		is_file(dir, "memory.swap.max", "33554432", "v2 swap.max = swap - limit");
 	is_file(dir, "memory.low", "33554432", "v2 memory.low");
-	is_file(dir, "memory.high", "50000000", "v2 unified key");
+	is_file(dir, "memory.high", "52428800", "v2 unified key");
 	is_file(dir, "cpu.weight", "39", "v2 cpu.weight from shares 1024");
 	is_file(dir, "cpu.max", "50000 100000", "v2 cpu.max");
 	is_file(dir, "pids.max", "42", "v2 pids.max");
