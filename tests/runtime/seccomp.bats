@@ -336,3 +336,28 @@ start_agent() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *nobody.sock* ]]
 }
+
+@test "seccomp notify: create hands the listener over before returning; start then runs under the agent" {
+	start_agent -e 28
+	update_config '.process.args = ["/bin/sh", "-c", "mkdir /tmp/x 2>&1; echo done"]'
+	__ocirt create -b "$BUNDLE" "$CID" </dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 || {
+		cat "$BATS_TEST_TMPDIR/create.out" >&2
+		fail "create failed"
+	}
+	# the agent has the state (status creating, the init's host pid) before start
+	retry 100 0.05 grep -q '^state ' "$AGENT_LOG"
+	local json pid
+	json=$(sed -n 's/^state //p' "$AGENT_LOG")
+	pid=$(__ocirt state "$CID" | jq -r .pid)
+	[ "$(jq -r .state.status <<<"$json")" = creating ]
+	[ "$(jq -r .pid <<<"$json")" = "$pid" ]
+	ocirt start "$CID"
+	[ "$status" -eq 0 ]
+	# the agent exits once the container is gone: its answer reached the process
+	wait "$AGENT_PID"
+	AGENT_PID=
+	grep -q '^notify mkdir' "$AGENT_LOG"
+	# the container's stdio is create's: the agent's errno came back to mkdir
+	grep -q 'No space left on device' "$BATS_TEST_TMPDIR/create.out"
+	grep -q done "$BATS_TEST_TMPDIR/create.out"
+}
