@@ -110,31 +110,30 @@ int ocirt_lsm_set_keyring_label(const char *label, struct ocirt_error **err)
 	return 0;
 }
 
-static int write_attr(const char *path, const char *value)
+static int write_all(int fd, const char *value)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	size_t len = strlen(value);
-
-	if (fd < 0)
-		return -errno;
 	ssize_t n = write(fd, value, len);
+
 	if (n < 0)
 		return -errno;
-	if ((size_t)n != len)
-		return -EIO;
-	return 0;
+	return (size_t)n == len ? 0 : -EIO;
 }
 
 /* aa_change_onexec() without libapparmor: the LSM-specific file since 5.8, else the shared
- * one. /proc/thread-self: AppArmor attributes are per task. */
+ * one (only when the first doesn't exist: a write error such as an unknown profile is
+ * final). /proc/thread-self: AppArmor attributes are per task. */
 static int apparmor_exec(const char *profile, struct ocirt_error **err)
 {
 	_cleanup_free_ char *value = xasprintf("exec %s", profile);
+	_cleanup_close_ int fd = open("/proc/thread-self/attr/apparmor/exec", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	int r;
 
-	r = write_attr("/proc/thread-self/attr/apparmor/exec", value);
-	if (r == -ENOENT)
-		r = write_attr("/proc/thread-self/attr/exec", value);
+	if (fd < 0 && errno == ENOENT)
+		fd = open("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return ocirt_error_set(err, errno, "apparmor failed to apply profile \"%s\"", profile);
+	r = write_all(fd, value);
 	if (r < 0)
 		return ocirt_error_set(err, -r, "apparmor failed to apply profile \"%s\"", profile);
 	return 0;
