@@ -443,6 +443,36 @@ static char *fs_context_message(int fsfd)
 	return last;
 }
 
+/* Cut the comma-separated option list after its first option, leaving commas inside
+ * double quotes alone (SELinux contexts: context="system_u:object_r:x:s0:c1,c2"); returns
+ * the rest or NULL. */
+static char *split_option(char *s)
+{
+	bool quoted = false;
+
+	for (; *s; s++) {
+		if (*s == '"')
+			quoted = !quoted;
+		else if (*s == ',' && !quoted) {
+			*s = '\0';
+			return s + 1;
+		}
+	}
+	return NULL;
+}
+
+/* fsconfig takes the value itself: the quotes only protected commas in mount(2) data. */
+static const char *unquote(char *v)
+{
+	size_t n = strlen(v);
+
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		v[n - 1] = '\0';
+		return v + 1;
+	}
+	return v;
+}
+
 static const struct {
 	unsigned long ms;
 	const char *key;
@@ -490,12 +520,16 @@ static int fs_at(const char *type, const char *source, int target_fd, int root_f
 		goto fail;
 	if (data && *data) {
 		_cleanup_free_ char *copy = xstrdup(data);
-		char *save = NULL, *opt;
-		for (opt = strtok_r(copy, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
-			char *eq = strchr(opt, '=');
+		char *opt = copy, *next;
+		for (; opt; opt = next) {
+			char *eq;
+			next = split_option(opt);
+			if (!*opt)
+				continue;
+			eq = strchr(opt, '=');
 			if (eq) {
 				*eq = '\0';
-				r = sys_fsconfig(fsfd, OCIRT_FSCONFIG_SET_STRING, opt, eq + 1, 0);
+				r = sys_fsconfig(fsfd, OCIRT_FSCONFIG_SET_STRING, opt, unquote(eq + 1), 0);
 			} else {
 				r = sys_fsconfig(fsfd, OCIRT_FSCONFIG_SET_FLAG, opt, NULL, 0);
 			}
@@ -691,7 +725,8 @@ static int mount_err(struct job *j, struct ocirt_error **err, int r, const char 
 /* The destination's path inside the rootfs after resolution, for the /proc rules. */
 static char *resolved_in_rootfs(const struct ocirt_mount_ctx *ctx, int fd)
 {
-	_cleanup_free_ char *root = ocirt_path_of_fd(ctx->rootfs_fd);
+	_cleanup_free_ char *own = ctx->rootfs ? NULL : ocirt_path_of_fd(ctx->rootfs_fd);
+	const char *root = ctx->rootfs ? ctx->rootfs : own;
 	_cleanup_free_ char *p = ocirt_path_of_fd(fd);
 	size_t n;
 

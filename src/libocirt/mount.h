@@ -88,7 +88,7 @@ unsigned long ocirt_mount_flags_apply(const struct ocirt_mount_flags *f, unsigne
 /* What mounting needs besides the entry. */
 struct ocirt_mount_ctx {
 	int rootfs_fd;          /* O_PATH fd of the rootfs */
-	const char *rootfs;     /* its host path, for messages */
+	const char *rootfs;     /* its path as the kernel names it (ocirt_path_of_fd), or NULL */
 	const char *bundle;     /* relative bind sources resolve against it */
 	const char *mount_label; /* SELinux context= for mounts that take one, or NULL */
 	bool userns;            /* a new user namespace: sysfs may need an rbind of /sys */

@@ -104,9 +104,10 @@ int ocirt_rootfs_prepare(const struct ocirt_rootfs_opts *o, int *ret_rootfs_fd, 
 int ocirt_rootfs_mounts(const struct ocirt_rootfs_opts *o, int rootfs_fd, struct ocirt_error **err)
 {
 	const struct oci_config *c = o->config;
+	_cleanup_free_ char *rootfs_path = ocirt_path_of_fd(rootfs_fd);
 	struct ocirt_mount_ctx ctx = {
 		.rootfs_fd = rootfs_fd,
-		.rootfs = o->rootfs,
+		.rootfs = rootfs_path,
 		.bundle = o->bundle,
 		.mount_label = c->linux_ ? c->linux_->mount_label : NULL,
 		.userns = o->userns,
