@@ -24,6 +24,7 @@ BATS_SUITES = \
 	tests/runtime/hooks.bats \
 	tests/runtime/terminal.bats \
 	tests/runtime/errors.bats \
+	tests/runtime/podman-config.bats \
 	tests/runtime/seccomp.bats \
 	tests/runtime/spec.bats
 EXTRA_DIST += $(BATS_SUITES)
