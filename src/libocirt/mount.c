@@ -289,6 +289,17 @@ static unsigned long statvfs_to_ms(unsigned long st)
  * Low-level mount operations on fds
  */
 
+/* Tests pretend the new mount API is missing, to run the mount(2) fallbacks of old kernels
+ * on this one. */
+static bool legacy_api;
+
+void ocirt_mount_set_legacy_api(bool on)
+{
+	legacy_api = on;
+}
+
+#define NEW_API(call) (legacy_api ? (errno = ENOSYS, -1) : (call))
+
 static int reopen_target(int root_fd, const char *path)
 {
 	return ocirt_path_open_in_root(root_fd, path, O_PATH, 0);
@@ -304,7 +315,7 @@ int ocirt_mount_setflags(int mnt_fd, const struct ocirt_mount_flags *f, bool rec
 	flags_to_attr(f, &a);
 	if (!a.attr_set && !a.attr_clr)
 		return 0;
-	if (sys_mount_setattr(mnt_fd, "", AT_EMPTY_PATH | (recursive ? OCIRT_AT_RECURSIVE : 0), &a) == 0)
+	if (NEW_API(sys_mount_setattr(mnt_fd, "", AT_EMPTY_PATH | (recursive ? OCIRT_AT_RECURSIVE : 0), &a)) == 0)
 		return 0;
 	if (errno != ENOSYS || recursive)
 		return -errno;
@@ -329,7 +340,7 @@ int ocirt_mount_set_propagation(int mnt_fd, unsigned long propagation)
 
 	if (!propagation)
 		return 0;
-	if (sys_mount_setattr(mnt_fd, "", AT_EMPTY_PATH | ((propagation & MS_REC) ? OCIRT_AT_RECURSIVE : 0), &a) == 0)
+	if (NEW_API(sys_mount_setattr(mnt_fd, "", AT_EMPTY_PATH | ((propagation & MS_REC) ? OCIRT_AT_RECURSIVE : 0), &a)) == 0)
 		return 0;
 	if (errno != ENOSYS)
 		return -errno;
@@ -386,9 +397,9 @@ static int bind_at(int src_fd, const char *src, int target_fd, int root_fd, cons
 
 	if (!f)
 		f = &none;
-	tree = sys_open_tree(src_fd >= 0 ? src_fd : AT_FDCWD, src_fd >= 0 ? "" : src,
+	tree = NEW_API(sys_open_tree(src_fd >= 0 ? src_fd : AT_FDCWD, src_fd >= 0 ? "" : src,
 			     OCIRT_OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? OCIRT_AT_RECURSIVE : 0) |
-				     (src_fd >= 0 ? AT_EMPTY_PATH : 0));
+				     (src_fd >= 0 ? AT_EMPTY_PATH : 0)));
 	if (tree < 0) {
 		if (errno != ENOSYS)
 			return -errno;
@@ -509,7 +520,7 @@ static int fs_at(const char *type, const char *source, int target_fd, int root_f
 
 	if (!f)
 		f = &none;
-	fsfd = sys_fsopen(type, OCIRT_FSOPEN_CLOEXEC);
+	fsfd = NEW_API(sys_fsopen(type, OCIRT_FSOPEN_CLOEXEC));
 	if (fsfd < 0) {
 		if (errno != ENOSYS)
 			return -errno;
@@ -1170,12 +1181,12 @@ static int cgroup_hierarchy(struct job *j, int dir_fd, const struct ocirt_mounti
 					strv_append(&keep, o);
 			data = keep ? strv_join(keep, ",") : NULL;
 		}
-		r = fs_at(v2 ? "cgroup2" : "cgroup", v2 ? "cgroup2" : "cgroup", sub, -1, NULL, &j->opts.flags, data,
+		r = fs_at(v2 ? "cgroup2" : "cgroup", v2 ? "cgroup2" : "cgroup", sub, dir_fd, name, &j->opts.flags, data,
 			  NULL, &detail);
 	} else {
 		_cleanup_free_ char *rel = own_cgroup_rel(mi, lines, nlines);
 		_cleanup_free_ char *src = xasprintf("%s%s", mi->mountpoint, rel && !streq(rel, "/") ? rel : "");
-		r = bind_at(-1, src, sub, -1, NULL, true, &j->opts.flags, NULL, NULL);
+		r = bind_at(-1, src, sub, dir_fd, name, true, &j->opts.flags, NULL, NULL);
 	}
 	if (r < 0) {
 		_cleanup_free_ char *what = xasprintf("cgroup %s%s%s", name, detail ? ": " : "", detail ? detail : "");

@@ -126,6 +126,10 @@ int ocirt_mount_set_propagation(int mnt_fd, unsigned long propagation);
 int ocirt_mount_fs(const char *type, const char *source, int target_fd, int root_fd, const char *target_path,
 		   const struct ocirt_mount_flags *f, const char *data, int *ret_mnt_fd, char **ret_detail);
 
+/* Tests: behave as on a kernel without the new mount API (fsopen, open_tree, move_mount:
+ * 5.2; mount_setattr: 5.12), so the mount(2) fallbacks run. */
+void ocirt_mount_set_legacy_api(bool on);
+
 /* /proc/self/mountinfo, parsed. */
 struct ocirt_mountinfo {
 	int id;

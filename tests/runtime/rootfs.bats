@@ -200,3 +200,33 @@ mnt_tags() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *net.ipv4.no_such_key* ]]
 }
+
+# The mount(2) and component-walk fallbacks of kernels without openat2 and the new mount
+# API (< 5.2), run on this kernel through the rootfs step driver (tests/tools).
+HARNESS="$OCIRT_TESTS_BUILDDIR/tools/rootfs-harness"
+
+@test "old-kernel fallbacks: mounts, devices, masks and symlink escapes without the new mount API" {
+	[ -x "$HARNESS" ] || skip "tests/tools/rootfs-harness not built (make check builds it)"
+	mkdir -p "$BATS_TEST_TMPDIR/victim" "$BATS_TEST_TMPDIR/src/sub"
+	echo data >"$BATS_TEST_TMPDIR/src/f"
+	ln -s "$BATS_TEST_TMPDIR/victim" "$BUNDLE/rootfs/evil"
+	mkdir -p "$BUNDLE/rootfs/srv/copy"
+	echo orig >"$BUNDLE/rootfs/srv/copy/keep"
+	update_config '.linux.maskedPaths += ["/srv/copy/keep"] | .mounts += [
+		{"destination": "/evil/t", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "size=1m"]},
+		{"destination": "/mnt/b", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/src"'", "options": ["rbind", "ro", "nodev"]},
+		{"destination": "/srv/copy", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "ro"]}]
+		| .process.args = ["/bin/sh", "-c", "cat /proc/self/mountinfo; cat /mnt/b/f; ls /srv/copy; echo \"[$(cat /srv/copy/keep)]\"; touch /mnt/b/x || echo b-ro; echo x > /dev/null && echo null-ok"]'
+	run "$HARNESS" --legacy "$BUNDLE"
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	[[ "$output" == *data* ]]
+	[[ "$output" == *keep* ]]
+	[[ "$output" == *"[]"* ]]
+	[[ "$output" == *b-ro* ]]
+	[[ "$output" == *null-ok* ]]
+	[ "$(mnt /mnt/b | awk '{print $6}' | cut -d, -f1-2)" = ro,nodev ]
+	[[ "$(mnt "$BATS_TEST_TMPDIR/victim/t" | awk '{print $6}')" == *nosuid* ]]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/victim")" ]
+	! grep -F "$BUNDLE/rootfs" /proc/self/mountinfo
+}

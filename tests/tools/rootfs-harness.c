@@ -3,10 +3,11 @@
  * pid, ipc, uts, and net/cgroup when the config asks), runs prepare, mounts, devices,
  * pivot, finalize, sysctl and protect_paths on a bundle, then execs a command inside.
  *
- *   rootfs-harness [--no-pivot] [--terminal] [--userns] BUNDLE [CMD ARGS...]
+ *   rootfs-harness [--no-pivot] [--terminal] [--userns] [--legacy] BUNDLE [CMD ARGS...]
  *
  * --userns: a new user namespace first, mapping only root to root (what a process may map
  * for itself), so the kernel refuses mknod and sysfs like in any user namespace.
+ * --legacy: the mount(2) and component-walk fallbacks of kernels older than 5.2.
  * Without CMD, process.args of the config. Errors go to stderr as "step: message", exit 1. */
 #include "config.h"
 #include <errno.h>
@@ -20,6 +21,8 @@
 #include <unistd.h>
 #include "common/error.h"
 #include "common/xalloc.h"
+#include "common/path-util.h"
+#include "libocirt/mount.h"
 #include "libocirt/rootfs.h"
 
 static bool config_has_ns(const struct oci_config *c, const char *type)
@@ -67,13 +70,18 @@ int main(int argc, char **argv)
 			o.terminal = true;
 		else if (streq(argv[i], "--userns"))
 			o.userns = true;
+		else if (streq(argv[i], "--legacy")) {
+			/* as on a kernel older than 5.2: no openat2, no new mount API */
+			ocirt_mount_set_legacy_api(true);
+			ocirt_path_set_force_fallback(true);
+		}
 		else {
 			fprintf(stderr, "unknown option %s\n", argv[i]);
 			return 2;
 		}
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: %s [--no-pivot] [--terminal] [--userns] BUNDLE [CMD...]\n", argv[0]);
+		fprintf(stderr, "usage: %s [--no-pivot] [--terminal] [--userns] [--legacy] BUNDLE [CMD...]\n", argv[0]);
 		return 2;
 	}
 	if (!realpath(argv[i], bundle)) {
