@@ -56,6 +56,13 @@ void ocirt_timing_print(FILE *f)
 {
 	if (!t.on)
 		return;
+	/* marks from other processes (the container's init) arrive late: order by time */
+	for (size_t i = 1; i < t.n; i++)
+		for (size_t j = i; j > 0 && t.marks[j - 1].at > t.marks[j].at; j--) {
+			__typeof__(t.marks[0]) tmp = t.marks[j];
+			t.marks[j] = t.marks[j - 1];
+			t.marks[j - 1] = tmp;
+		}
 	uint64_t prev = t.origin;
 	for (size_t i = 0; i < t.n; i++) {
 		uint64_t at = t.marks[i].at;

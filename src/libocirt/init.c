@@ -539,9 +539,9 @@ static const struct step steps[] = {
 	{ "pid namespace", step_pid_fork },
 	/* the init leads its own session (controlling tty below) */
 	{ "setsid", step_setsid },
-	/* a fresh session keyring, before anything runs as the container's user */
 	/* the label applies to keyrings created after it: before the session keyring */
 	{ "keyring label", step_keyring_label },
+	/* a fresh session keyring, before anything runs as the container's user */
 	{ "session keyring", step_session_keyring },
 	/* before pivot_root: /proc of the host is still there; early so all setup is covered */
 	{ "oom_score_adj", step_oom_score_adj },
