@@ -91,8 +91,8 @@ static const struct ocirt_mount_option options_table[] = {
 	{ "rnostrictatime", OCIRT_MOPT_REC_ATIME, OCIRT_ATIME_RELATIME },
 	/* extensions */
 	{ "tmpcopyup", OCIRT_MOPT_TMPCOPYUP, 0 },
-	{ "idmap", OCIRT_MOPT_IDMAP, 0 },
-	{ "ridmap", OCIRT_MOPT_IDMAP, 1 },
+	/* "idmap" and "ridmap" are not in the table while idmapped mounts are not supported:
+	 * features lists the table, and must not promise them. */
 	{ NULL, 0, 0 },
 };
 
@@ -146,6 +146,10 @@ int ocirt_mount_options_parse(char *const *options, struct ocirt_mount_options *
 
 		if (!**p)
 			continue; /* "a,,b" in a list: nothing */
+		if (streq(*p, "idmap") || streq(*p, "ridmap")) {
+			o.idmap = true; /* refused by ocirt_mount_one, never passed to the kernel */
+			continue;
+		}
 		e = ocirt_mount_option_lookup(*p);
 		if (!e) {
 			strv_append(&data, *p);

@@ -48,7 +48,7 @@ enum ocirt_mount_option_kind {
 	OCIRT_MOPT_BIND,        /* value = MS_BIND [|MS_REC] */
 	OCIRT_MOPT_REMOUNT,
 	OCIRT_MOPT_TMPCOPYUP,
-	OCIRT_MOPT_IDMAP,       /* value 1 = ridmap */
+	OCIRT_MOPT_IDMAP,       /* value 1 = ridmap; no table entry while idmapped mounts are unsupported */
 };
 
 struct ocirt_mount_option {
@@ -68,7 +68,7 @@ struct ocirt_mount_options {
 	bool recursive; /* rbind */
 	bool remount;
 	bool tmpcopyup;
-	bool idmap;     /* idmap or ridmap */
+	bool idmap;     /* idmap or ridmap (recognised, so they are refused clearly) */
 	char *data;     /* options the table does not know, comma-joined, for the filesystem; NULL if none */
 };
 
