@@ -606,11 +606,14 @@ cat "$BASE_CPIO" "$WORK/payload.cpio" >"$WORK/initrd.cpio"
 
 cmdline="console=ttyS0 panic=-1 oops=panic quiet loglevel=4 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 ocirt.mode=$MODE"
 drive=()
+# lsm= decides which LSMs run (the kernel would otherwise start AppArmor, or
+# SELinux when AppArmor is off): no major LSM unless the mode is about one.
+lsm_base=landlock,lockdown,yama,integrity
 case "$MODE" in
-cgroup2) cmdline+=" rdinit=/init apparmor=0 selinux=0" ;;
-systemd) cmdline+=" rdinit=/init rw apparmor=0 selinux=0" ;;
-selinux) cmdline+=" rdinit=/init rw security=selinux selinux=1 enforcing=0" ;;
-apparmor) cmdline+=" rdinit=/init rw security=apparmor apparmor=1" ;;
+cgroup2) cmdline+=" rdinit=/init lsm=$lsm_base,bpf" ;;
+systemd) cmdline+=" rdinit=/init rw lsm=$lsm_base,bpf" ;;
+selinux) cmdline+=" rdinit=/init rw lsm=$lsm_base,selinux,bpf security=selinux selinux=1 enforcing=0" ;;
+apparmor) cmdline+=" rdinit=/init rw lsm=$lsm_base,apparmor,bpf security=apparmor apparmor=1" ;;
 esac
 cmdline+=" ${OCIRT_VM_CMDLINE:-}"
 case "$MODE" in
