@@ -669,6 +669,39 @@ static void test_podman_and_cache(void)
 		tap_skip("needs root");
 	}
 
+	/* symlinks: an entry that is a link is never followed, and is replaced by a real file */
+	{
+		_cleanup_free_ char *target = xasprintf("%s/elsewhere", tmpdir);
+		struct stat lst;
+		int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+		unlink(entry);
+		ok(symlink(target, entry) == 0, "entry replaced by a symlink");
+		ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache, "symlinked entry not followed");
+		ocirt_seccomp_free(s2);
+		s2 = NULL;
+		ok(lstat(entry, &lst) == 0 && S_ISREG(lst.st_mode), "the link was replaced by a regular entry");
+		ok(stat(target, &lst) == 0 && lst.st_size == 0, "the link's target was not written");
+	}
+	/* a cache directory that is a symlink is not used */
+	{
+		_cleanup_free_ char *real = xasprintf("%s/real-cache", tmpdir);
+		_cleanup_free_ char *link = xasprintf("%s/link-cache", tmpdir);
+		ok(mkdir(real, 0700) == 0 && symlink(real, link) == 0, "symlinked cache dir");
+		ok(ocirt_seccomp_compile(sc, link, &s2, &err) == 0 && s2 && !s2->from_cache, "compiles");
+		ocirt_seccomp_free(s2);
+		s2 = NULL;
+		DIR *d = opendir(real);
+		int n = 0;
+		struct dirent *de;
+		while (d && (de = readdir(d)))
+			n += de->d_name[0] != '.';
+		if (d)
+			closedir(d);
+		is_int(n, 0, "nothing written through the symlink");
+	}
+
 	/* the directory stays bounded: the oldest entries go past 128 */
 	{
 		struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
