@@ -18,10 +18,6 @@
 #include "libocirt/seccomp.h"
 #include "libocispec/oci-config.h"
 
-/* The mount engine is linked in only with the rootfs code; when it is missing, no mount
- * option can work and none is advertised. */
-#pragma weak ocirt_mount_option_table
-
 static const char *const hooks[] = {
 	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
 };
@@ -38,8 +34,6 @@ static char **mount_options(bool *ret_idmap)
 {
 	char **r = xnew0(char *, 1);
 	*ret_idmap = false;
-	if (!ocirt_mount_option_table)
-		return r;
 	for (const struct ocirt_mount_option *o = ocirt_mount_option_table(); o->name; o++) {
 		if (!strv_contains(r, o->name))
 			strv_append(&r, o->name);
@@ -118,11 +112,15 @@ struct oci_features *ocirt_features_get(void)
 	l->cgroup->systemd_user = false;
 	l->cgroup->rdma = false;
 	l->seccomp = seccomp_features();
-	/* LSM labels are not applied yet: say so rather than let callers rely on them */
+	/* lsm.c: AppArmor through procfs (no library needed), SELinux through libselinux */
 	l->has_apparmor = true;
-	l->apparmor_enabled = false;
+	l->apparmor_enabled = true;
 	l->has_selinux = true;
+#ifdef HAVE_SELINUX
+	l->selinux_enabled = true;
+#else
 	l->selinux_enabled = false;
+#endif
 	l->has_intel_rdt = true;
 	l->intel_rdt_enabled = false;
 	l->has_idmap = true;

@@ -405,17 +405,6 @@ int ocirt_validate_config(const struct oci_config *c, const char *bundle_dir, ch
 	return ck.failed ? -EINVAL : 0;
 }
 
-int ocirt_validate_terminal(bool terminal, bool detach, const char *console_socket, struct ocirt_error **err)
-{
-	if (terminal && detach && !console_socket)
-		return ocirt_error_setx(err, EINVAL,
-					"cannot allocate tty if ocirt will detach without setting console socket");
-	if (console_socket && (!detach || !terminal))
-		return ocirt_error_setx(err, EINVAL,
-					"cannot use console socket if ocirt will not detach or allocate tty");
-	return 0;
-}
-
 /* --- bundles ------------------------------------------------------------------------- */
 
 void ocirt_bundle_free(struct ocirt_bundle *b)

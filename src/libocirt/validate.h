@@ -16,13 +16,6 @@
 int ocirt_validate_config(const struct oci_config *c, const char *bundle_dir, char ***problems,
 			  struct ocirt_error **err);
 
-/* The terminal / console-socket rules of runc, checked before anything is created:
- *   terminal and detached (create, run -d, exec -d) without a console socket:
- *     "cannot allocate tty if ocirt will detach without setting console socket"
- *   a console socket while not detaching or without a terminal:
- *     "cannot use console socket if ocirt will not detach or allocate tty" */
-int ocirt_validate_terminal(bool terminal, bool detach, const char *console_socket, struct ocirt_error **err);
-
 /* The absolute host path of root.path (relative paths are relative to the bundle). */
 char *ocirt_rootfs_path(const struct oci_config *c, const char *bundle_dir);
 

@@ -78,27 +78,4 @@ int cli_not_implemented(const struct verb *v, struct ocirt_error **err);
 int cli_resolve_id_bundle(const char *arg, const char *bundle_opt, char **ret_id, char **ret_bundle,
 			  struct ocirt_error **err);
 
-/* Transitional: the verbs container.c implements are weak references until it is part of
- * libocirt.a, so the CLI links and reports "not implemented yet" for them. A weak reference
- * does not pull an archive member in, so these lines go away as soon as container.c lands. */
-#define OCIRT_WEAK_VERBS 1
-#if OCIRT_WEAK_VERBS
-#pragma weak ocirt_container_create
-#pragma weak ocirt_container_run
-#pragma weak ocirt_container_start
-#pragma weak ocirt_container_state
-#pragma weak ocirt_container_kill
-#pragma weak ocirt_container_delete
-#pragma weak ocirt_container_list
-#define CLI_REQUIRE(fn, v, err)                                   \
-	do {                                                      \
-		if (!(fn))                                        \
-			return cli_not_implemented((v), (err));   \
-	} while (0)
-#else
-#define CLI_REQUIRE(fn, v, err) \
-	do {                    \
-	} while (0)
-#endif
-
 #endif

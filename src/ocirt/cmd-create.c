@@ -53,7 +53,6 @@ VERB(create)
 		.preserve_fds = preserve_fds,
 		.detach = true,
 	};
-	CLI_REQUIRE(ocirt_container_create, v, err);
 	r = ocirt_container_create(&cli->ctx, id, &o, err);
 	return r < 0 ? r : 0;
 }

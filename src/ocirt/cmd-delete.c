@@ -18,7 +18,6 @@ VERB(delete)
 	r = cli_parse(v, opts, argc, argv, 0, ARGS_EXACT, 1, &args, NULL, err);
 	if (r != 0)
 		return r > 0 ? 0 : r;
-	CLI_REQUIRE(ocirt_container_delete, v, err);
 	r = ocirt_container_delete(&cli->ctx, args[0], force, err);
 	return r < 0 ? r : 0;
 }

@@ -28,7 +28,6 @@ VERB(kill)
 		if (r < 0)
 			return r;
 	}
-	CLI_REQUIRE(ocirt_container_kill, v, err);
 	r = ocirt_container_kill(&cli->ctx, args[0], signum, all, err);
 	return r < 0 ? r : 0;
 }

@@ -64,7 +64,6 @@ VERB(list)
 		return r > 0 ? 0 : r;
 	if (!streq(format, "table") && !streq(format, "json"))
 		return ocirt_error_setx(err, EINVAL, "invalid format option");
-	CLI_REQUIRE(ocirt_container_list, v, err);
 	r = ocirt_container_list(&cli->ctx, &states, &n, err);
 	if (r < 0)
 		return r;

@@ -57,7 +57,6 @@ VERB(run)
 		.keep = keep,
 		.no_subreaper = no_subreaper,
 	};
-	CLI_REQUIRE(ocirt_container_run, v, err);
 	r = ocirt_container_run(&cli->ctx, id, &o, &status, err);
 	if (r < 0)
 		return r;

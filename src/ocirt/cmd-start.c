@@ -13,7 +13,6 @@ VERB(start)
 	r = cli_parse(v, opts, argc, argv, 0, ARGS_EXACT, 1, &args, NULL, err);
 	if (r != 0)
 		return r > 0 ? 0 : r;
-	CLI_REQUIRE(ocirt_container_start, v, err);
 	r = ocirt_container_start(&cli->ctx, args[0], err);
 	return r < 0 ? r : 0;
 }

@@ -22,7 +22,6 @@ VERB(state)
 	r = cli_parse(v, opts, argc, argv, 0, ARGS_EXACT, 1, &args, NULL, err);
 	if (r != 0)
 		return r > 0 ? 0 : r;
-	CLI_REQUIRE(ocirt_container_state, v, err);
 	r = ocirt_container_state(&cli->ctx, args[0], &st, err);
 	if (r < 0)
 		return r;
