@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "common/path-util.h"
 #include "common/xalloc.h"
@@ -261,12 +262,14 @@ static int masked_path(int root, const char *path, struct ocirt_error **err)
 	if (S_ISDIR(st.st_mode)) {
 		r = ocirt_mount_fs("tmpfs", "tmpfs", fd, root, path, &ro, NULL, NULL, &detail);
 	} else {
-		_cleanup_close_ int null = ocirt_path_open_in_root(root, "/dev/null", O_PATH, 0);
+		/* the container's /dev/null: make sure it is one (no link, 1:3), or the mask
+		 * would show whatever the rootfs put there */
+		_cleanup_close_ int null = ocirt_path_open_in_root(root, "/dev/null", O_PATH | O_NOFOLLOW, 0);
 		struct stat ns;
 		if (null < 0)
 			return ocirt_error_set(err, -null, "masked path \"%s\": /dev/null", path);
-		if (fstat(null, &ns) < 0 || !S_ISCHR(ns.st_mode))
-			return ocirt_error_setx(err, EINVAL, "masked path \"%s\": /dev/null is not a device", path);
+		if (fstat(null, &ns) < 0 || !S_ISCHR(ns.st_mode) || ns.st_rdev != makedev(1, 3))
+			return ocirt_error_setx(err, EINVAL, "masked path \"%s\": /dev/null is not the null device", path);
 		r = ocirt_mount_bind(null, NULL, fd, root, path, false, &ro, NULL, NULL);
 	}
 	if (r < 0) {

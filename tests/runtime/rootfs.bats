@@ -230,3 +230,13 @@ HARNESS="$OCIRT_TESTS_BUILDDIR/tools/rootfs-harness"
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/victim")" ]
 	! grep -F "$BUNDLE/rootfs" /proc/self/mountinfo
 }
+
+@test "maskedPaths: a /dev/null that is not the null device is refused" {
+	# a /dev/null that is really /dev/zero would make every masked file readable data
+	update_config '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 5}]
+		| .linux.maskedPaths = ["/etc/hostname"]'
+	in_container 'head -c 4 /etc/hostname | od -An -tx1'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/dev/null"* ]]
+	[[ "$output" != *"00 00"* ]]
+}
