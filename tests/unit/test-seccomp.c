@@ -221,10 +221,11 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* CPU time of this process: what the work costs, whatever else the machine runs */
 static double now_us(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
@@ -598,7 +599,7 @@ static void test_podman_and_cache(void)
 		ocirt_seccomp_free(x);
 	}
 	t_cached = (now_us() - t0) / N;
-	tap_diag("podman profile (%zu syscall names, %zu BPF instructions): compile %.0f us, cache hit %.0f us (x%.1f)",
+	tap_diag("podman profile (%zu syscall names, %zu BPF instructions), CPU time: compile %.0f us, cache hit %.0f us (x%.1f)",
 		 (size_t)434, s->len, t_compile, t_cached, t_compile / (t_cached > 0 ? t_cached : 1));
 	ok(t_cached < t_compile, "cache hit is faster than compiling");
 
