@@ -54,10 +54,7 @@ status=$?
 set -e
 printf '%s\n' "$out"
 "$ocirt" --root /run/ocirt-quickstart delete --force "$id" >/dev/null 2>&1 || true
-if [[ "$out" == *"not implemented yet"* ]]; then
-	echo "quickstart: \`ocirt run\` is not implemented in this build yet; the bundle was checked instead."
-	status=0
-fi
+rmdir /run/ocirt-quickstart 2>/dev/null || true
 rm -rf "$bundle"
 if [ "$status" -eq 0 ]; then
 	printf '\nDone. The binary is %s; try `%s --help`.\n' "$ocirt" "$ocirt"
