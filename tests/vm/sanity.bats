@@ -173,6 +173,10 @@ systemd_mode() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *:*:*:* ]]
+	# the image was labelled when it was built
+	run stat -c %C /usr/bin/bash
+	echo "$output"
+	[[ "$output" == *:shell_exec_t:* ]]
 }
 
 @test "AppArmor is enabled and can load a profile (apparmor mode)" {
