@@ -784,6 +784,13 @@ static int check_proc_dest(struct job *j, int dest_fd, bool is_procfs, struct oc
 				j->src, j->m->destination, p);
 }
 
+static int rec_unsupported(struct job *j, struct ocirt_error **err)
+{
+	return ocirt_error_setx(err, ENOSYS,
+				"mount \"%s\" to \"%s\": recursive mount options need mount_setattr (Linux 5.12)", j->src,
+				j->m->destination);
+}
+
 static int apply_after(struct job *j, int mnt_fd, bool rec_done, struct ocirt_error **err)
 {
 	size_t i;
@@ -792,9 +799,7 @@ static int apply_after(struct job *j, int mnt_fd, bool rec_done, struct ocirt_er
 	if (!rec_done && flags_change_mount(&j->opts.rec)) {
 		r = ocirt_mount_setflags(mnt_fd, &j->opts.rec, true);
 		if (r == -ENOSYS)
-			return ocirt_error_setx(err, ENOSYS,
-						"mount \"%s\" to \"%s\": recursive mount options need mount_setattr (Linux 5.12)",
-						j->src, j->m->destination);
+			return rec_unsupported(j, err);
 		if (r < 0)
 			return mount_err(j, err, r, "set recursive flags");
 	}
@@ -848,6 +853,8 @@ static int do_bind(struct job *j, const char *source, struct ocirt_error **err)
 		    &mnt_fd);
 	if (r == -ENOTDIR)
 		return not_a_directory(j, err);
+	if (r == -ENOSYS && flags_change_mount(&j->opts.rec))
+		return rec_unsupported(j, err);
 	if (r < 0)
 		return mount_err(j, err, r, NULL);
 	return apply_after(j, mnt_fd, true, err);

@@ -127,7 +127,9 @@ int main(int argc, char **argv)
 	if (pid > 0) {
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		/* _exit: the pid namespace died with its init, so nothing may fork any more
+		 * (LeakSanitizer's exit-time tracer would fail) */
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	}
 	/* pid 1 of the new pid namespace */
 	if (config_has_ns(config, "cgroup") && unshare(CLONE_NEWCGROUP) < 0) {

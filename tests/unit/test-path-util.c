@@ -117,7 +117,10 @@ int main(void)
 		_cleanup_free_ char *f = in_base("root/etc/afile");
 		close(open(f, O_CREAT | O_WRONLY, 0644));
 	}
-	root_fd = open(in_base("root"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	{
+		_cleanup_free_ char *r = in_base("root");
+		root_fd = open(r, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
 	ok(root_fd >= 0, "open root");
 
 	run_resolution("openat2");
