@@ -201,7 +201,7 @@ struct capsets {
 
 static int caps_get(struct capsets *s)
 {
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct d[2];
 
 	memset(d, 0, sizeof(d));
@@ -215,7 +215,7 @@ static int caps_get(struct capsets *s)
 
 static int caps_set(const struct capsets *s)
 {
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct d[2];
 
 	d[0].effective = (uint32_t)s->e;
@@ -241,7 +241,7 @@ static uint64_t bounding_now(unsigned int last_cap)
 
 int ocirt_caps_apply(const struct ocirt_caps *c, struct ocirt_error **err)
 {
-	struct capsets old = { 0 }, want = { 0 };
+	struct capsets old = {0}, want = {0};
 	uint64_t all, bset, lost;
 	int r;
 
@@ -256,7 +256,7 @@ int ocirt_caps_apply(const struct ocirt_caps *c, struct ocirt_error **err)
 	/* setuid() to a non-root uid cleared the effective set; take back what we may, so that
 	 * CAP_SETPCAP (if still permitted) lets the inheritable set grow up to the bounding set. */
 	if (old.e != old.p) {
-		struct capsets raise = { .e = old.p, .p = old.p, .i = old.i };
+		struct capsets raise = {.e = old.p, .p = old.p, .i = old.i};
 		if (caps_set(&raise) == 0)
 			old.e = old.p;
 	}
@@ -288,7 +288,7 @@ int ocirt_caps_apply(const struct ocirt_caps *c, struct ocirt_error **err)
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L) < 0) {
 		if (c->ambient)
 			log_warning("ambient capabilities are not supported by this kernel (needs 4.3): %s",
-				    strerror(errno));
+			            strerror(errno));
 		return 0;
 	}
 	uint64_t skipped = 0;
@@ -301,8 +301,7 @@ int ocirt_caps_apply(const struct ocirt_caps *c, struct ocirt_error **err)
 	}
 	if (skipped) {
 		_cleanup_free_ char *list = mask_names(skipped);
-		log_warning("ambient capabilities that are not both permitted and inheritable are skipped: %s",
-			    list);
+		log_warning("ambient capabilities that are not both permitted and inheritable are skipped: %s", list);
 	}
 	return 0;
 }

@@ -51,12 +51,13 @@ int ocirt_lsm_validate(const struct oci_config *c, struct ocirt_error **err)
 
 	if (p && set(p->selinux_label)) {
 		if (!ocirt_selinux_enabled())
-			return ocirt_error_setx(err, EINVAL,
-						"selinux label is specified in config, but selinux is disabled or not supported");
+			return ocirt_error_setx(
+			    err, EINVAL,
+			    "selinux label is specified in config, but selinux is disabled or not supported");
 #ifdef HAVE_SELINUX
 		if (security_check_context(p->selinux_label) < 0)
 			return ocirt_error_setx(err, EINVAL, ".process.selinuxLabel: invalid SELinux label \"%s\"",
-						p->selinux_label);
+			                        p->selinux_label);
 #endif
 	}
 #ifdef HAVE_SELINUX
@@ -66,9 +67,10 @@ int ocirt_lsm_validate(const struct oci_config *c, struct ocirt_error **err)
 	(void)mount_label;
 #endif
 	if (p && set(p->apparmor_profile) && !ocirt_apparmor_enabled())
-		return ocirt_error_setx(err, EINVAL,
-					"apparmor profile \"%s\" is specified in config, but apparmor is disabled or not supported",
-					p->apparmor_profile);
+		return ocirt_error_setx(
+		    err, EINVAL,
+		    "apparmor profile \"%s\" is specified in config, but apparmor is disabled or not supported",
+		    p->apparmor_profile);
 	return 0;
 }
 
@@ -154,8 +156,8 @@ int ocirt_lsm_apply_exec_labels(const struct oci_process *p, struct ocirt_error 
 		return 0;
 	/* validate() refuses this already; never run unlabelled when a label was asked for */
 	if (!ocirt_selinux_enabled())
-		return ocirt_error_setx(err, EINVAL,
-					"selinux label is specified in config, but selinux is disabled or not supported");
+		return ocirt_error_setx(
+		    err, EINVAL, "selinux label is specified in config, but selinux is disabled or not supported");
 #ifdef HAVE_SELINUX
 	if (setexeccon(p->selinux_label) < 0)
 		return ocirt_error_set(err, errno, "set SELinux process label \"%s\"", p->selinux_label);

@@ -25,14 +25,14 @@
 /* ---- SHA-256 (FIPS 180-4) ---- */
 
 static const uint32_t sha256_k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
 static inline uint32_t ror32(uint32_t x, unsigned int n)
@@ -70,8 +70,8 @@ static void sha256_block(struct ocirt_sha256 *c, const uint8_t *p)
 
 void ocirt_sha256_init(struct ocirt_sha256 *c)
 {
-	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+	static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 	memcpy(c->h, iv, sizeof(iv));
 	c->total = 0;
 	c->buflen = 0;
@@ -196,7 +196,7 @@ void ocirt_seccomp_cache_key(const struct oci_seccomp *s, uint8_t key[OCIRT_SHA2
 
 /* ---- entries ---- */
 
-#define CACHE_MAGIC "OCIRTBPF"
+#define CACHE_MAGIC       "OCIRTBPF"
 #define CACHE_MAX_ENTRIES 128
 
 struct cache_header {
@@ -298,7 +298,7 @@ static int write_full(int fd, const void *buf, size_t len)
 }
 
 int ocirt_seccomp_cache_get(const char *dir, const uint8_t key[OCIRT_SHA256_LEN], struct sock_filter **ret_insns,
-			    size_t *ret_len)
+                            size_t *ret_len)
 {
 	_cleanup_close_ int dfd = -1, fd = -1;
 	_cleanup_free_ char *name = entry_name(key);
@@ -321,7 +321,8 @@ int ocirt_seccomp_cache_get(const char *dir, const uint8_t key[OCIRT_SHA256_LEN]
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
 		goto bad;
 	why = "bad size";
-	if (st.st_size < (off_t)sizeof(h) || st.st_size > (off_t)(sizeof(h) + BPF_MAXINSNS * sizeof(struct sock_filter)))
+	if (st.st_size < (off_t)sizeof(h) ||
+	    st.st_size > (off_t)(sizeof(h) + BPF_MAXINSNS * sizeof(struct sock_filter)))
 		goto bad;
 	why = "short read";
 	if (read_full(fd, &h, sizeof(h)) < 0)
@@ -388,7 +389,8 @@ static void prune(int dfd)
 		size_t oldest = 0;
 		for (size_t i = 1; i < n; i++)
 			if (v[i].mtime.tv_sec < v[oldest].mtime.tv_sec ||
-			    (v[i].mtime.tv_sec == v[oldest].mtime.tv_sec && v[i].mtime.tv_nsec < v[oldest].mtime.tv_nsec))
+			    (v[i].mtime.tv_sec == v[oldest].mtime.tv_sec &&
+			     v[i].mtime.tv_nsec < v[oldest].mtime.tv_nsec))
 				oldest = i;
 		(void)unlinkat(dfd, v[oldest].name, 0);
 		v[oldest] = v[--n];
@@ -397,7 +399,7 @@ static void prune(int dfd)
 }
 
 void ocirt_seccomp_cache_put(const char *dir, const uint8_t key[OCIRT_SHA256_LEN], const struct sock_filter *insns,
-			     size_t len)
+                             size_t len)
 {
 	_cleanup_close_ int dfd = -1, fd = -1;
 	_cleanup_free_ char *name = entry_name(key);

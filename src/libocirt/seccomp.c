@@ -46,10 +46,10 @@ static const struct {
 	const char *name;
 	unsigned int flag;
 } flag_names[] = {
-	{ "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
-	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
-	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
-	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV },
+    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
+    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
 /* seccomp(SECCOMP_SET_MODE_FILTER, flag, NULL) fails with EFAULT when the kernel knows the
@@ -108,8 +108,9 @@ static int parse_action(const char *name, int64_t errno_ret, uint32_t *ret, bool
 static int action_error(struct ocirt_error **err, int r, const char *path, const char *name)
 {
 	if (r == -EPROTO)
-		return ocirt_error_setx(err, EINVAL, "%s: errnoRet is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
-					path, name);
+		return ocirt_error_setx(err, EINVAL,
+		                        "%s: errnoRet is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
+		                        path, name);
 	return ocirt_error_setx(err, EINVAL, "%s: unknown seccomp action \"%s\"", path, name);
 }
 
@@ -119,9 +120,13 @@ static int parse_op(const char *op, enum scmp_compare *ret)
 		const char *name;
 		enum scmp_compare op;
 	} ops[] = {
-		{ "SCMP_CMP_NE", SCMP_CMP_NE },	      { "SCMP_CMP_LT", SCMP_CMP_LT }, { "SCMP_CMP_LE", SCMP_CMP_LE },
-		{ "SCMP_CMP_EQ", SCMP_CMP_EQ },	      { "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
-		{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+	    {"SCMP_CMP_NE", SCMP_CMP_NE},
+	    {"SCMP_CMP_LT", SCMP_CMP_LT},
+	    {"SCMP_CMP_LE", SCMP_CMP_LE},
+	    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+	    {"SCMP_CMP_GE", SCMP_CMP_GE},
+	    {"SCMP_CMP_GT", SCMP_CMP_GT},
+	    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
 		if (op && streq(op, ops[i].name)) {
@@ -156,40 +161,41 @@ static void ctx_releasep(scmp_filter_ctx *ctx)
 /* One syscall entry: every name, with the args as one AND-ed rule, or, when two args test the
  * same index (which libseccomp refuses in one rule), one rule per arg (runc's fallback). */
 static int add_syscall_rules(scmp_filter_ctx ctx, const struct oci_seccomp_syscall *sc, size_t idx,
-			     uint32_t default_action, bool *has_notify, struct ocirt_error **err)
+                             uint32_t default_action, bool *has_notify, struct ocirt_error **err)
 {
 	struct scmp_arg_cmp conds[6 * 8];
-	unsigned int per_index[6] = { 0 };
+	unsigned int per_index[6] = {0};
 	bool same_index = false;
 	uint32_t action;
 	bool notify;
 	int r;
 
 	r = parse_action(sc->action ? sc->action : "", sc->has_errno_ret ? (int64_t)sc->errno_ret : -1, &action,
-			 &notify);
+	                 &notify);
 	if (r < 0) {
 		_cleanup_free_ char *path = xasprintf(".linux.seccomp.syscalls[%zu].action", idx);
 		return action_error(err, r, path, sc->action ? sc->action : "");
 	}
 	if (sc->args_len > ARRAY_SIZE(conds))
-		return ocirt_error_setx(err, EINVAL, ".linux.seccomp.syscalls[%zu].args: too many conditions (%zu)", idx,
-					sc->args_len);
+		return ocirt_error_setx(err, EINVAL, ".linux.seccomp.syscalls[%zu].args: too many conditions (%zu)",
+		                        idx, sc->args_len);
 	for (size_t a = 0; a < sc->args_len; a++) {
 		const struct oci_seccomp_arg *arg = &sc->args[a];
 		enum scmp_compare op;
 
 		if (arg->index >= 6)
-			return ocirt_error_setx(err, EINVAL,
-						".linux.seccomp.syscalls[%zu].args[%zu].index: %u is out of range (0-5)", idx, a,
-						arg->index);
+			return ocirt_error_setx(
+			    err, EINVAL, ".linux.seccomp.syscalls[%zu].args[%zu].index: %u is out of range (0-5)", idx,
+			    a, arg->index);
 		if (parse_op(arg->op, &op) < 0)
-			return ocirt_error_setx(err, EINVAL, ".linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator \"%s\"",
-						idx, a, arg->op ? arg->op : "");
+			return ocirt_error_setx(err, EINVAL,
+			                        ".linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator \"%s\"",
+			                        idx, a, arg->op ? arg->op : "");
 		conds[a] = (struct scmp_arg_cmp){
-			.arg = arg->index,
-			.op = op,
-			.datum_a = arg->value,
-			.datum_b = arg->has_value_two ? arg->value_two : 0,
+		    .arg = arg->index,
+		    .op = op,
+		    .datum_a = arg->value,
+		    .datum_b = arg->has_value_two ? arg->value_two : 0,
 		};
 		if (++per_index[arg->index] > 1)
 			same_index = true;
@@ -217,8 +223,8 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const struct oci_seccomp_sysca
 				r = seccomp_rule_add_array(ctx, action, nr, 1, &conds[a]);
 		}
 		if (r < 0)
-			return ocirt_error_set(err, -r, ".linux.seccomp.syscalls[%zu]: add rule for \"%s\" (%s)", idx, name,
-					       sc->action);
+			return ocirt_error_set(err, -r, ".linux.seccomp.syscalls[%zu]: add rule for \"%s\" (%s)", idx,
+			                       name, sc->action);
 	}
 	return 0;
 }
@@ -240,10 +246,11 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **ret_insns, size_
 		return ocirt_error_set(err, errno, "seccomp: fstat BPF");
 	if (st.st_size <= 0 || st.st_size % (off_t)sizeof(struct sock_filter) != 0)
 		return ocirt_error_setx(err, EINVAL, "seccomp: exported BPF has an odd size (%lld bytes)",
-					(long long)st.st_size);
+		                        (long long)st.st_size);
 	if ((size_t)st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS)
-		return ocirt_error_setx(err, E2BIG, "seccomp: the filter has %zu instructions, the kernel takes at most %d",
-					(size_t)st.st_size / sizeof(struct sock_filter), BPF_MAXINSNS);
+		return ocirt_error_setx(err, E2BIG,
+		                        "seccomp: the filter has %zu instructions, the kernel takes at most %d",
+		                        (size_t)st.st_size / sizeof(struct sock_filter), BPF_MAXINSNS);
 	insns = xmalloc((size_t)st.st_size);
 	for (size_t off = 0; off < (size_t)st.st_size;) {
 		ssize_t n = pread(fd, (char *)insns + off, (size_t)st.st_size - off, (off_t)off);
@@ -257,7 +264,6 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **ret_insns, size_
 	*ret_insns = TAKE_PTR(insns);
 	return 0;
 }
-
 
 /* runc's -ENOSYS stub. A profile written before a syscall existed sends it to the default
  * action; with an errno default (Docker's EPERM) libc can't tell "denied" from "not
@@ -291,8 +297,8 @@ static bool profile_has_arch(const struct oci_seccomp *s, uint32_t arch)
 	return false;
 }
 
-#define STMT(c, kk) ((struct sock_filter){ .code = (c), .jt = 0, .jf = 0, .k = (kk) })
-#define JUMP(c, kk, t, f) ((struct sock_filter){ .code = (c), .jt = (t), .jf = (f), .k = (kk) })
+#define STMT(c, kk)       ((struct sock_filter){.code = (c), .jt = 0, .jf = 0, .k = (kk)})
+#define JUMP(c, kk, t, f) ((struct sock_filter){.code = (c), .jt = (t), .jf = (f), .k = (kk)})
 
 static size_t enosys_stub(const struct oci_seccomp *s, uint32_t default_action, struct sock_filter out[8])
 {
@@ -333,13 +339,14 @@ static size_t enosys_stub(const struct oci_seccomp *s, uint32_t default_action, 
 }
 
 static int prepend_stub(const struct sock_filter *stub, size_t n, struct sock_filter **insns, size_t *len,
-			struct ocirt_error **err)
+                        struct ocirt_error **err)
 {
 	if (n == 0)
 		return 0;
 	if (*len + n > BPF_MAXINSNS)
-		return ocirt_error_setx(err, E2BIG, "seccomp: the filter has %zu instructions, the kernel takes at most %d",
-					*len + n, BPF_MAXINSNS);
+		return ocirt_error_setx(err, E2BIG,
+		                        "seccomp: the filter has %zu instructions, the kernel takes at most %d",
+		                        *len + n, BPF_MAXINSNS);
 	struct sock_filter *v = xreallocarray(NULL, *len + n, sizeof(*v));
 	memcpy(v, stub, n * sizeof(*v));
 	memcpy(v + n, *insns, *len * sizeof(*v));
@@ -350,7 +357,7 @@ static int prepend_stub(const struct sock_filter *stub, size_t n, struct sock_fi
 }
 
 static int build_bpf(const struct oci_seccomp *s, struct sock_filter **ret_insns, size_t *ret_len,
-		     struct ocirt_error **err)
+                     struct ocirt_error **err)
 {
 	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
 	uint32_t default_action;
@@ -358,16 +365,18 @@ static int build_bpf(const struct oci_seccomp *s, struct sock_filter **ret_insns
 	int r;
 
 	r = parse_action(s->default_action ? s->default_action : "",
-			 s->has_default_errno_ret ? (int64_t)s->default_errno_ret : -1, &default_action, &notify);
+	                 s->has_default_errno_ret ? (int64_t)s->default_errno_ret : -1, &default_action, &notify);
 	if (r == -EPROTO)
-		return ocirt_error_setx(err, EINVAL,
-					".linux.seccomp.defaultErrnoRet: only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
-					s->default_action);
+		return ocirt_error_setx(
+		    err, EINVAL,
+		    ".linux.seccomp.defaultErrnoRet: only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
+		    s->default_action);
 	if (r < 0)
 		return action_error(err, r, ".linux.seccomp.defaultAction", s->default_action ? s->default_action : "");
 	if (notify)
 		/* It would apply to the runtime's own syscalls that hand the listener over. */
-		return ocirt_error_setx(err, EINVAL, ".linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+		return ocirt_error_setx(err, EINVAL,
+		                        ".linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
 
 	ctx = seccomp_init(default_action);
 	if (!ctx)
@@ -379,11 +388,13 @@ static int build_bpf(const struct oci_seccomp *s, struct sock_filter **ret_insns
 	for (size_t i = 0; s->architectures && s->architectures[i]; i++) {
 		uint32_t arch = parse_arch(s->architectures[i]);
 		if (arch == 0)
-			return ocirt_error_setx(err, EINVAL, ".linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i,
-						s->architectures[i]);
+			return ocirt_error_setx(err, EINVAL,
+			                        ".linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i,
+			                        s->architectures[i]);
 		r = seccomp_arch_add(ctx, arch);
 		if (r < 0 && r != -EEXIST)
-			return ocirt_error_set(err, -r, ".linux.seccomp.architectures[%zu]: add \"%s\"", i, s->architectures[i]);
+			return ocirt_error_set(err, -r, ".linux.seccomp.architectures[%zu]: add \"%s\"", i,
+			                       s->architectures[i]);
 	}
 
 	for (size_t i = 0; i < s->syscalls_len; i++) {
@@ -425,10 +436,12 @@ static int compile_flags(const struct oci_seccomp *s, bool notify, unsigned int 
 			if (streq(s->flags[i], flag_names[k].name))
 				f = flag_names[k].flag;
 		if (!f)
-			return ocirt_error_setx(err, EINVAL, ".linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, s->flags[i]);
+			return ocirt_error_setx(err, EINVAL, ".linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
+			                        s->flags[i]);
 		if (!kernel_has_flag(f))
-			return ocirt_error_setx(err, EOPNOTSUPP, ".linux.seccomp.flags[%zu]: %s is not supported by this kernel", i,
-						s->flags[i]);
+			return ocirt_error_setx(err, EOPNOTSUPP,
+			                        ".linux.seccomp.flags[%zu]: %s is not supported by this kernel", i,
+			                        s->flags[i]);
 		flags |= f;
 	}
 	if (notify) {
@@ -454,7 +467,7 @@ char *ocirt_seccomp_cache_dir(const char *state_root)
 }
 
 int ocirt_seccomp_compile(const struct oci_seccomp *s, const char *cache_dir, struct ocirt_seccomp **ret,
-			  struct ocirt_error **err)
+                          struct ocirt_error **err)
 {
 	struct ocirt_seccomp *out;
 	uint8_t key[OCIRT_SHA256_LEN];
@@ -474,7 +487,7 @@ int ocirt_seccomp_compile(const struct oci_seccomp *s, const char *cache_dir, st
 	if (out->notify && (!s->listener_path || !*s->listener_path)) {
 		ocirt_seccomp_free(out);
 		return ocirt_error_setx(err, EINVAL,
-					".linux.seccomp.listenerPath: required when a syscall uses SCMP_ACT_NOTIFY");
+		                        ".linux.seccomp.listenerPath: required when a syscall uses SCMP_ACT_NOTIFY");
 	}
 	r = compile_flags(s, out->notify, &out->flags, err);
 	if (r < 0) {
@@ -518,7 +531,7 @@ void ocirt_seccomp_free(struct ocirt_seccomp *s)
 }
 
 bool ocirt_seccomp_load_early(const struct ocirt_seccomp *s, bool no_new_privs, const struct ocirt_caps *caps,
-			      uid_t uid)
+                              uid_t uid)
 {
 	if (!s || no_new_privs)
 		return false;
@@ -541,8 +554,8 @@ int ocirt_seccomp_load(const struct ocirt_seccomp *s, int *ret_listener_fd, stru
 	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, s->flags, &prog);
 	if (r < 0) {
 		if (errno == EACCES)
-			return ocirt_error_set(err, errno,
-					       "load seccomp filter (noNewPrivileges is false and CAP_SYS_ADMIN is not held)");
+			return ocirt_error_set(
+			    err, errno, "load seccomp filter (noNewPrivileges is false and CAP_SYS_ADMIN is not held)");
 		return ocirt_error_set(err, errno, "load seccomp filter");
 	}
 	if (s->notify) {
@@ -557,7 +570,7 @@ int ocirt_seccomp_load(const struct ocirt_seccomp *s, int *ret_listener_fd, stru
 int ocirt_seccomp_notify_connect(const struct ocirt_seccomp *s, int *ret_fd, struct ocirt_error **err)
 {
 	_cleanup_close_ int fd = -1;
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 
 	*ret_fd = -1;
 	if (!s || !s->notify)
@@ -575,12 +588,12 @@ int ocirt_seccomp_notify_connect(const struct ocirt_seccomp *s, int *ret_fd, str
 }
 
 int ocirt_seccomp_notify_send(const struct ocirt_seccomp *s, int sock_fd, int listener_fd,
-			      const struct oci_state *state, struct ocirt_error **err)
+                              const struct oci_state *state, struct ocirt_error **err)
 {
 	_cleanup_close_ int sock = sock_fd;
 	_cleanup_close_ int lfd = listener_fd;
 	_cleanup_free_ char *json = NULL;
-	char *fds[] = { (char *)"seccompFd", NULL };
+	char *fds[] = {(char *)"seccompFd", NULL};
 	struct oci_container_process_state ps;
 	size_t len = 0, off;
 	int r;
@@ -605,12 +618,12 @@ int ocirt_seccomp_notify_send(const struct ocirt_seccomp *s, int sock_fd, int li
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	struct iovec iov = { .iov_base = json, .iov_len = len };
+	struct iovec iov = {.iov_base = json, .iov_len = len};
 	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = u.buf,
+	    .msg_controllen = sizeof(u.buf),
 	};
 	struct cmsghdr *cm;
 
@@ -628,7 +641,7 @@ int ocirt_seccomp_notify_send(const struct ocirt_seccomp *s, int sock_fd, int li
 		n = TEMP_FAILURE_RETRY_INT(send(sock, json + off, len - off, MSG_NOSIGNAL));
 		if (n <= 0)
 			return ocirt_error_set(err, n < 0 ? errno : EPIPE, "send container state to `%s`",
-					       s->listener_path);
+			                       s->listener_path);
 		off += (size_t)n;
 	}
 	return 0;

@@ -51,7 +51,7 @@ struct ocirt_seccomp {
  * are skipped with a debug line (runc); rules whose action equals the default action are
  * dropped (libseccomp refuses them and they change nothing). */
 int ocirt_seccomp_compile(const struct oci_seccomp *s, const char *cache_dir, struct ocirt_seccomp **ret,
-			  struct ocirt_error **err);
+                          struct ocirt_error **err);
 void ocirt_seccomp_free(struct ocirt_seccomp *s);
 static inline void ocirt_seccomp_freep(struct ocirt_seccomp **s)
 {
@@ -67,7 +67,7 @@ char *ocirt_seccomp_cache_dir(const char *state_root);
 /* Which row loads: true = "seccomp (privileged)" before the user switch. uid is
  * process.user.uid; caps what ocirt_caps_prepare() returned (NULL = untouched). */
 bool ocirt_seccomp_load_early(const struct ocirt_seccomp *s, bool no_new_privs, const struct ocirt_caps *caps,
-			      uid_t uid);
+                              uid_t uid);
 
 /* Child: install the filter. s == NULL: nothing, *ret_listener_fd = -1. With s->notify,
  * *ret_listener_fd receives the listener (O_CLOEXEC), else -1. */
@@ -78,7 +78,7 @@ int ocirt_seccomp_notify_connect(const struct ocirt_seccomp *s, int *ret_fd, str
 /* Child: send {"ociVersion","fds":["seccompFd"],"pid","metadata","state"} with listener_fd
  * as SCM_RIGHTS on sock_fd, then close both. state->pid must be the host pid. */
 int ocirt_seccomp_notify_send(const struct ocirt_seccomp *s, int sock_fd, int listener_fd,
-			      const struct oci_state *state, struct ocirt_error **err);
+                              const struct oci_state *state, struct ocirt_error **err);
 
 /* Flag names the running kernel accepts (for `features`), NULL-terminated. */
 char **ocirt_seccomp_supported_flags(void);
@@ -103,11 +103,11 @@ void ocirt_seccomp_cache_key(const struct oci_seccomp *s, uint8_t key[OCIRT_SHA2
 /* 1 and a malloc'd program when a valid entry exists; 0 when missing, foreign, unsafe or
  * corrupt (such an entry is removed so the caller rebuilds it). Never an error. */
 int ocirt_seccomp_cache_get(const char *dir, const uint8_t key[OCIRT_SHA256_LEN], struct sock_filter **ret_insns,
-			    size_t *ret_len);
+                            size_t *ret_len);
 /* Store atomically (temp file + rename). Failures are only logged (debug): the cache is an
  * optimisation. Creates dir (0700) when missing. */
 void ocirt_seccomp_cache_put(const char *dir, const uint8_t key[OCIRT_SHA256_LEN], const struct sock_filter *insns,
-			     size_t len);
+                             size_t len);
 /* Path of the entry for key (malloc'd), for tests. */
 char *ocirt_seccomp_cache_entry_path(const char *dir, const uint8_t key[OCIRT_SHA256_LEN]);
 

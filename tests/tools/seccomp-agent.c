@@ -43,7 +43,7 @@ static void logline(const char *fmt, const char *a, long b)
 int main(int argc, char **argv)
 {
 	int mode_errno = -1; /* -1 continue, 0 fake success, >0 errno */
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int opt, lsock, conn, nfd = -1;
 	char buf[65536];
 
@@ -89,8 +89,9 @@ int main(int argc, char **argv)
 			char c[CMSG_SPACE(sizeof(int))];
 			struct cmsghdr a;
 		} u;
-		struct iovec iov = { buf, sizeof(buf) - 1 };
-		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.c, .msg_controllen = sizeof(u.c) };
+		struct iovec iov = {buf, sizeof(buf) - 1};
+		struct msghdr msg = {
+		    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.c, .msg_controllen = sizeof(u.c)};
 		ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
 		struct cmsghdr *cm;
 		size_t total;
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
 		char *name;
 		bool target;
 
-		struct pollfd pfd = { .fd = nfd, .events = POLLIN };
+		struct pollfd pfd = {.fd = nfd, .events = POLLIN};
 
 		/* POLLHUP: every process using the filter is gone (the container exited) */
 		if (poll(&pfd, 1, -1) < 0) {

@@ -51,9 +51,9 @@ static void read_status(struct status *s)
 	char *p;
 	unsigned long long v;
 
-#define FIELD(name, dst)                                                   \
-	p = strstr(t, name ":");                                           \
-	if (p && sscanf(p + strlen(name) + 1, "%llx", &v) == 1)            \
+#define FIELD(name, dst)                                                                                               \
+	p = strstr(t, name ":");                                                                                       \
+	if (p && sscanf(p + strlen(name) + 1, "%llx", &v) == 1)                                                        \
 		dst = v;
 	FIELD("CapBnd", s->bnd);
 	FIELD("CapEff", s->eff);
@@ -82,7 +82,7 @@ static bool run_sequence(const struct ocirt_caps *c, uid_t uid, bool nnp, struct
 	pid = fork();
 	if (pid == 0) {
 		_cleanup_error_ struct ocirt_error *err = NULL;
-		struct status s = { 0 };
+		struct status s = {0};
 		close(pfd[0]);
 		s.exit = 0;
 		if (ocirt_caps_drop_bounding(c, &err) < 0) {
@@ -112,7 +112,7 @@ static bool run_sequence(const struct ocirt_caps *c, uid_t uid, bool nnp, struct
 
 static struct ocirt_caps *prepare(char **b, char **e, char **p, char **i, char **a)
 {
-	struct oci_capabilities oc = { .bounding = b, .effective = e, .permitted = p, .inheritable = i, .ambient = a };
+	struct oci_capabilities oc = {.bounding = b, .effective = e, .permitted = p, .inheritable = i, .ambient = a};
 	struct ocirt_caps *c = NULL;
 	_cleanup_error_ struct ocirt_error *err = NULL;
 
@@ -125,9 +125,18 @@ static void test_names(void)
 {
 	struct ocirt_caps *c = NULL;
 	_cleanup_error_ struct ocirt_error *err = NULL;
-	char *names[] = { "CAP_CHOWN", "CAP_FOOBAR", "CAP_CHOWNX", "12", "cap_kill", "CAP_", "CAP_SYS_ADMIN", "CAP_SYS_ADMIN",
-			  "CAP_CHECKPOINT_RESTORE", "CAP_CHOWN2", NULL };
-	char *empty[] = { NULL };
+	char *names[] = {"CAP_CHOWN",
+	                 "CAP_FOOBAR",
+	                 "CAP_CHOWNX",
+	                 "12",
+	                 "cap_kill",
+	                 "CAP_",
+	                 "CAP_SYS_ADMIN",
+	                 "CAP_SYS_ADMIN",
+	                 "CAP_CHECKPOINT_RESTORE",
+	                 "CAP_CHOWN2",
+	                 NULL};
+	char *empty[] = {NULL};
 
 	ok(ocirt_caps_prepare(NULL, &c, &err) == 0 && c == NULL, "absent capabilities: NULL (untouched)");
 
@@ -171,7 +180,7 @@ static void test_kernel(void)
 		return;
 	}
 	{
-		struct oci_capabilities oc = { 0 };
+		struct oci_capabilities oc = {0};
 		_cleanup_error_ struct ocirt_error *err = NULL;
 		struct ocirt_caps *tmp = NULL;
 		ocirt_caps_prepare(&oc, &tmp, &err);
@@ -181,11 +190,11 @@ static void test_kernel(void)
 
 	/* root stays root: a Docker-like default set */
 	{
-		char *set[] = { "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_KILL", "CAP_NET_BIND_SERVICE",
-				"CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", NULL };
-		uint64_t m = B(CAP_CHOWN) | B(CAP_DAC_OVERRIDE) | B(CAP_FOWNER) | B(CAP_KILL) | B(CAP_NET_BIND_SERVICE) |
-			     B(CAP_SETUID) | B(CAP_SETGID) | B(CAP_SETPCAP);
-		char *none[] = { NULL };
+		char *set[] = {"CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FOWNER",  "CAP_KILL", "CAP_NET_BIND_SERVICE",
+		               "CAP_SETUID", "CAP_SETGID",       "CAP_SETPCAP", NULL};
+		uint64_t m = B(CAP_CHOWN) | B(CAP_DAC_OVERRIDE) | B(CAP_FOWNER) | B(CAP_KILL) |
+		             B(CAP_NET_BIND_SERVICE) | B(CAP_SETUID) | B(CAP_SETGID) | B(CAP_SETPCAP);
+		char *none[] = {NULL};
 		c = prepare(set, set, set, none, none);
 		ok(run_sequence(c, 0, false, &s), "root sequence runs");
 		is_int(s.bnd, m, "root: CapBnd");
@@ -198,16 +207,19 @@ static void test_kernel(void)
 	}
 	/* switch to uid 1000 keeping E/P, with ambient */
 	{
-		char *bnd[] = { "CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", NULL };
-		char *ep[] = { "CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL };
-		char *inh[] = { "CAP_NET_BIND_SERVICE", NULL };
-		char *amb[] = { "CAP_NET_BIND_SERVICE", NULL };
+		char *bnd[] = {"CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", NULL};
+		char *ep[] = {"CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL};
+		char *inh[] = {"CAP_NET_BIND_SERVICE", NULL};
+		char *amb[] = {"CAP_NET_BIND_SERVICE", NULL};
 		c = prepare(bnd, ep, ep, inh, amb);
 		ok(run_sequence(c, 1000, true, &s), "uid 1000 sequence runs");
 		is_int(s.uid, 1000, "uid switched");
-		is_int(s.bnd, B(CAP_CHOWN) | B(CAP_KILL) | B(CAP_NET_BIND_SERVICE) | B(CAP_NET_RAW), "uid 1000: CapBnd");
-		is_int(s.eff, B(CAP_CHOWN) | B(CAP_KILL) | B(CAP_NET_BIND_SERVICE), "uid 1000: CapEff kept across setuid");
-		is_int(s.prm, B(CAP_CHOWN) | B(CAP_KILL) | B(CAP_NET_BIND_SERVICE), "uid 1000: CapPrm kept across setuid");
+		is_int(s.bnd, B(CAP_CHOWN) | B(CAP_KILL) | B(CAP_NET_BIND_SERVICE) | B(CAP_NET_RAW),
+		       "uid 1000: CapBnd");
+		is_int(s.eff, B(CAP_CHOWN) | B(CAP_KILL) | B(CAP_NET_BIND_SERVICE),
+		       "uid 1000: CapEff kept across setuid");
+		is_int(s.prm, B(CAP_CHOWN) | B(CAP_KILL) | B(CAP_NET_BIND_SERVICE),
+		       "uid 1000: CapPrm kept across setuid");
 		is_int(s.inh, B(CAP_NET_BIND_SERVICE), "uid 1000: CapInh");
 		is_int(s.amb, B(CAP_NET_BIND_SERVICE), "uid 1000: CapAmb");
 		is_int(s.nnp, 1, "NoNewPrivs on");
@@ -215,7 +227,7 @@ static void test_kernel(void)
 	}
 	/* uid 1000 with nothing: everything empty (the bounding set too) */
 	{
-		char *none[] = { NULL };
+		char *none[] = {NULL};
 		c = prepare(none, none, none, none, none);
 		ok(run_sequence(c, 1000, false, &s), "empty sets run");
 		is_int(s.bnd | s.eff | s.prm | s.inh | s.amb, 0, "empty capabilities: all five sets empty");
@@ -223,11 +235,11 @@ static void test_kernel(void)
 	}
 	/* ungrantable: ambient not inheritable, effective not permitted, inheritable outside bounding */
 	{
-		char *bnd[] = { "CAP_CHOWN", NULL };
-		char *eff[] = { "CAP_CHOWN", "CAP_KILL", NULL };
-		char *prm[] = { "CAP_CHOWN", NULL };
-		char *inh[] = { "CAP_SYS_TIME", NULL };
-		char *amb[] = { "CAP_CHOWN", NULL };
+		char *bnd[] = {"CAP_CHOWN", NULL};
+		char *eff[] = {"CAP_CHOWN", "CAP_KILL", NULL};
+		char *prm[] = {"CAP_CHOWN", NULL};
+		char *inh[] = {"CAP_SYS_TIME", NULL};
+		char *amb[] = {"CAP_CHOWN", NULL};
 		truncate(logpath, 0);
 		c = prepare(bnd, eff, prm, inh, amb);
 		ok(run_sequence(c, 1000, false, &s), "ungrantable caps don't fail the container");
@@ -241,7 +253,7 @@ static void test_kernel(void)
 	}
 	/* NULL: untouched (compared with what this test process holds, maybe less than all) */
 	{
-		struct status mine = { 0 };
+		struct status mine = {0};
 		read_status(&mine);
 		ok(run_sequence(NULL, 0, false, &s), "untouched caps run");
 		is_int(s.bnd, mine.bnd & all, "untouched: same bounding set");

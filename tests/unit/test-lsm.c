@@ -11,9 +11,9 @@
 
 int main(void)
 {
-	struct oci_process p = { 0 };
-	struct oci_linux l = { 0 };
-	struct oci_config c = { .process = &p, .linux_ = &l };
+	struct oci_process p = {0};
+	struct oci_linux l = {0};
+	struct oci_config c = {.process = &p, .linux_ = &l};
 	bool se = ocirt_selinux_enabled(), aa = ocirt_apparmor_enabled();
 	char *s;
 
@@ -52,7 +52,7 @@ int main(void)
 		ok(ocirt_lsm_validate(&c, &err) < 0 && err, "process label refused: %s", err ? err->msg : "");
 		if (!se)
 			like_str(err ? err->msg : NULL, "selinux label is specified in config, but selinux is disabled",
-				 "runc's wording");
+			         "runc's wording");
 		else
 			like_str(err ? err->msg : NULL, "bogus_u:bogus_r:bogus_t:s0", "the label is named");
 		ocirt_error_free(err);

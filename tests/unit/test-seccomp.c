@@ -41,10 +41,10 @@ static char logpath[512];
 /* A config around a seccomp section; returns the parsed config (owner of the section). */
 static struct oci_config *config_with(const char *seccomp_json)
 {
-	_cleanup_free_ char *json = xasprintf(
-		"{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"/bin/true\"],"
-		"\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"},\"linux\":{\"seccomp\":%s}}",
-		seccomp_json);
+	_cleanup_free_ char *json =
+	    xasprintf("{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"/bin/true\"],"
+	              "\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"},\"linux\":{\"seccomp\":%s}}",
+	              seccomp_json);
 	struct oci_config *c = NULL;
 	_cleanup_error_ struct ocirt_error *err = NULL;
 
@@ -98,7 +98,8 @@ static bool exited_with(int status, int code)
 {
 	if (!(WIFEXITED(status) && WEXITSTATUS(status) == code))
 		tap_diag("  wait status 0x%x (exit %d, signal %d), expected exit %d", status,
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : -1, code);
+		         WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : -1,
+		         code);
 	return WIFEXITED(status) && WEXITSTATUS(status) == code;
 }
 
@@ -237,10 +238,10 @@ static void test_sha256(void)
 		const char *in;
 		const char *hex;
 	} v[] = {
-		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
-		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
-		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	    {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+	    {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+	    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
 		struct ocirt_sha256 c;
@@ -277,8 +278,8 @@ static void test_errno_and_kill(void)
 	char *msg;
 
 	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
-		    "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":99}]}",
-		    NULL, NULL);
+	            "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":99}]}",
+	            NULL, NULL);
 	ok(s && s->len > 0 && !s->from_cache, "compile ERRNO(99) for mkdir");
 	if (s) {
 		ok(exited_with(run_filtered(s, do_mkdir, NULL), 99), "mkdir fails with errnoRet 99");
@@ -287,26 +288,27 @@ static void test_errno_and_kill(void)
 	ocirt_seccomp_free(s);
 
 	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
-		    "\"action\":\"SCMP_ACT_ERRNO\"}]}",
-		    NULL, NULL);
+	            "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+	            NULL, NULL);
 	ok(s && exited_with(run_filtered(s, do_mkdir, NULL), EPERM), "ERRNO without errnoRet is EPERM");
 	ocirt_seccomp_free(s);
 
 	/* generous enough for the sanitizers' runtime in the child */
 	s = compile("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[{\"names\":["
-		    "\"exit_group\",\"exit\",\"getppid\",\"brk\",\"mmap\",\"munmap\",\"mprotect\",\"madvise\","
-		    "\"mremap\",\"write\",\"writev\",\"read\",\"rt_sigreturn\",\"rt_sigaction\",\"rt_sigprocmask\","
-		    "\"sigaltstack\",\"getpid\",\"gettid\",\"tgkill\",\"kill\",\"prctl\",\"openat\",\"open\","
-		    "\"close\",\"readlink\",\"readlinkat\",\"fstat\",\"newfstatat\",\"stat\",\"getrlimit\","
-		    "\"prlimit64\",\"setrlimit\",\"sched_yield\",\"futex\",\"clock_gettime\",\"arch_prctl\","
-		    "\"set_tid_address\",\"set_robust_list\",\"rseq\",\"uname\",\"lseek\",\"pread64\","
-		    "\"getrandom\",\"dup\",\"dup2\",\"dup3\",\"pipe2\",\"ioctl\",\"fcntl\",\"nanosleep\","
-		    "\"clock_nanosleep\",\"getcwd\",\"sched_getaffinity\",\"getuid\",\"geteuid\",\"access\","
-		    "\"faccessat\",\"faccessat2\",\"statx\",\"wait4\",\"clone\",\"clone3\",\"execve\"],"
-		    "\"action\":\"SCMP_ACT_ALLOW\"}]}",
-		    NULL, NULL);
+	            "\"exit_group\",\"exit\",\"getppid\",\"brk\",\"mmap\",\"munmap\",\"mprotect\",\"madvise\","
+	            "\"mremap\",\"write\",\"writev\",\"read\",\"rt_sigreturn\",\"rt_sigaction\",\"rt_sigprocmask\","
+	            "\"sigaltstack\",\"getpid\",\"gettid\",\"tgkill\",\"kill\",\"prctl\",\"openat\",\"open\","
+	            "\"close\",\"readlink\",\"readlinkat\",\"fstat\",\"newfstatat\",\"stat\",\"getrlimit\","
+	            "\"prlimit64\",\"setrlimit\",\"sched_yield\",\"futex\",\"clock_gettime\",\"arch_prctl\","
+	            "\"set_tid_address\",\"set_robust_list\",\"rseq\",\"uname\",\"lseek\",\"pread64\","
+	            "\"getrandom\",\"dup\",\"dup2\",\"dup3\",\"pipe2\",\"ioctl\",\"fcntl\",\"nanosleep\","
+	            "\"clock_nanosleep\",\"getcwd\",\"sched_getaffinity\",\"getuid\",\"geteuid\",\"access\","
+	            "\"faccessat\",\"faccessat2\",\"statx\",\"wait4\",\"clone\",\"clone3\",\"execve\"],"
+	            "\"action\":\"SCMP_ACT_ALLOW\"}]}",
+	            NULL, NULL);
 	if (s) {
-		ok(exited_with(run_filtered(s, do_mkdir, NULL), ENOSYS), "defaultErrnoRet 38 applies to unlisted syscalls");
+		ok(exited_with(run_filtered(s, do_mkdir, NULL), ENOSYS),
+		   "defaultErrnoRet 38 applies to unlisted syscalls");
 		ok(exited_with(run_filtered(s, do_getppid, NULL), 0), "listed syscall allowed under a deny default");
 	} else {
 		ok(0, "compile default ERRNO(38)");
@@ -318,46 +320,47 @@ static void test_errno_and_kill(void)
 		const char *action;
 		int sig;
 	} kills[] = {
-		{ "SCMP_ACT_KILL_PROCESS", SIGSYS },
-		{ "SCMP_ACT_KILL_THREAD", SIGSYS },
-		{ "SCMP_ACT_KILL", SIGSYS },
-		{ "SCMP_ACT_TRAP", SIGSYS },
+	    {"SCMP_ACT_KILL_PROCESS", SIGSYS},
+	    {"SCMP_ACT_KILL_THREAD", SIGSYS},
+	    {"SCMP_ACT_KILL", SIGSYS},
+	    {"SCMP_ACT_TRAP", SIGSYS},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(kills); i++) {
-		_cleanup_free_ char *j = xasprintf(
-			"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"%s\"}]}",
-			kills[i].action);
+		_cleanup_free_ char *j = xasprintf("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":["
+		                                   "\"mkdir\",\"mkdirat\"],\"action\":\"%s\"}]}",
+		                                   kills[i].action);
 		s = compile(j, NULL, NULL);
 		ok(s && killed_by(run_filtered(s, do_mkdir, NULL), kills[i].sig), "%s: SIGSYS", kills[i].action);
 		ocirt_seccomp_free(s);
 	}
 
 	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
-		    "\"action\":\"SCMP_ACT_LOG\"}]}",
-		    NULL, NULL);
+	            "\"action\":\"SCMP_ACT_LOG\"}]}",
+	            NULL, NULL);
 	ok(s && exited_with(run_filtered(s, do_mkdir, NULL), 0), "SCMP_ACT_LOG lets the syscall through");
 	ocirt_seccomp_free(s);
 
 	/* TRACE without a tracer: the kernel returns ENOSYS */
 	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
-		    "\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":5}]}",
-		    NULL, NULL);
+	            "\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":5}]}",
+	            NULL, NULL);
 	ok(s && exited_with(run_filtered(s, do_mkdir, NULL), ENOSYS), "SCMP_ACT_TRACE without a tracer: ENOSYS");
 	ocirt_seccomp_free(s);
 
 	/* unknown syscall names are skipped, the rest of the rule still applies */
 	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"no_such_syscall_x\",\"mkdir\","
-		    "\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77}]}",
-		    NULL, &msg);
+	            "\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77}]}",
+	            NULL, &msg);
 	ok(s && exited_with(run_filtered(s, do_mkdir, NULL), 77), "unknown syscall name skipped, others applied%s%s",
 	   msg ? ": " : "", msg ? msg : "");
 	free(msg);
 	ocirt_seccomp_free(s);
 
 	/* a rule with the default action is dropped (libseccomp would refuse it) */
-	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],\"action\":"
-		    "\"SCMP_ACT_ALLOW\"},{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":12}]}",
-		    NULL, &msg);
+	s = compile(
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],\"action\":"
+	    "\"SCMP_ACT_ALLOW\"},{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":12}]}",
+	    NULL, &msg);
 	ok(s && exited_with(run_filtered(s, do_mkdir, NULL), 12), "rules equal to the default action are ignored%s%s",
 	   msg ? ": " : "", msg ? msg : "");
 	free(msg);
@@ -371,31 +374,31 @@ static void test_args(void)
 
 	/* MASKED_EQ: (mode & 0700) == 0700 denied */
 	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"umask\"],\"action\":"
-		    "\"SCMP_ACT_ERRNO\",\"errnoRet\":33,\"args\":[{\"index\":0,\"value\":448,\"valueTwo\":448,\"op\":"
-		    "\"SCMP_CMP_MASKED_EQ\"}]}]}",
-		    NULL, NULL);
+	            "\"SCMP_ACT_ERRNO\",\"errnoRet\":33,\"args\":[{\"index\":0,\"value\":448,\"valueTwo\":448,\"op\":"
+	            "\"SCMP_CMP_MASKED_EQ\"}]}]}",
+	            NULL, NULL);
 	ok(s && exited_with(run_filtered(s, do_umask, (void *)(intptr_t)0777), 33), "MASKED_EQ matches 0777");
 	ok(s && exited_with(run_filtered(s, do_umask, (void *)(intptr_t)0022), 0), "MASKED_EQ doesn't match 0022");
 	ocirt_seccomp_free(s);
 
 	/* several args on different indexes: AND */
 	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getpriority\"],\"action\":"
-		    "\"SCMP_ACT_ERRNO\",\"errnoRet\":55,\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"},"
-		    "{\"index\":1,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-		    NULL, NULL);
-	p = (struct prio){ 1, 0 };
+	            "\"SCMP_ACT_ERRNO\",\"errnoRet\":55,\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"},"
+	            "{\"index\":1,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	            NULL, NULL);
+	p = (struct prio){1, 0};
 	ok(s && exited_with(run_filtered(s, do_getpriority, &p), 55), "args AND: both match -> denied");
-	p = (struct prio){ 0, 0 };
+	p = (struct prio){0, 0};
 	ok(s && exited_with(run_filtered(s, do_getpriority, &p), 0), "args AND: first differs -> allowed");
-	p = (struct prio){ 1, (int)getpgrp() };
+	p = (struct prio){1, (int)getpgrp()};
 	ok(s && exited_with(run_filtered(s, do_getpriority, &p), 0), "args AND: second differs -> allowed");
 	ocirt_seccomp_free(s);
 
 	/* the same index twice: one rule per arg (OR), as runc */
 	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"umask\"],\"action\":"
-		    "\"SCMP_ACT_ERRNO\",\"errnoRet\":44,\"args\":[{\"index\":0,\"value\":63,\"op\":\"SCMP_CMP_EQ\"},"
-		    "{\"index\":0,\"value\":7,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-		    NULL, NULL);
+	            "\"SCMP_ACT_ERRNO\",\"errnoRet\":44,\"args\":[{\"index\":0,\"value\":63,\"op\":\"SCMP_CMP_EQ\"},"
+	            "{\"index\":0,\"value\":7,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	            NULL, NULL);
 	ok(s && exited_with(run_filtered(s, do_umask, (void *)(intptr_t)077), 44), "same index: first value denied");
 	ok(s && exited_with(run_filtered(s, do_umask, (void *)(intptr_t)007), 44), "same index: second value denied");
 	ok(s && exited_with(run_filtered(s, do_umask, (void *)(intptr_t)022), 0), "same index: other value allowed");
@@ -407,16 +410,16 @@ static void test_args(void)
 		long value, probe;
 		int want;
 	} ops[] = {
-		{ "SCMP_CMP_NE", 022, 077, 66 }, { "SCMP_CMP_NE", 022, 022, 0 }, { "SCMP_CMP_LT", 020, 010, 66 },
-		{ "SCMP_CMP_LT", 020, 020, 0 },	 { "SCMP_CMP_LE", 020, 020, 66 }, { "SCMP_CMP_LE", 020, 021, 0 },
-		{ "SCMP_CMP_GE", 020, 020, 66 }, { "SCMP_CMP_GE", 020, 017, 0 },  { "SCMP_CMP_GT", 020, 021, 66 },
-		{ "SCMP_CMP_GT", 020, 020, 0 },	 { "SCMP_CMP_EQ", 020, 020, 66 }, { "SCMP_CMP_EQ", 020, 021, 0 },
+	    {"SCMP_CMP_NE", 022, 077, 66}, {"SCMP_CMP_NE", 022, 022, 0},  {"SCMP_CMP_LT", 020, 010, 66},
+	    {"SCMP_CMP_LT", 020, 020, 0},  {"SCMP_CMP_LE", 020, 020, 66}, {"SCMP_CMP_LE", 020, 021, 0},
+	    {"SCMP_CMP_GE", 020, 020, 66}, {"SCMP_CMP_GE", 020, 017, 0},  {"SCMP_CMP_GT", 020, 021, 66},
+	    {"SCMP_CMP_GT", 020, 020, 0},  {"SCMP_CMP_EQ", 020, 020, 66}, {"SCMP_CMP_EQ", 020, 021, 0},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
 		_cleanup_free_ char *j = xasprintf(
-			"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"umask\"],\"action\":"
-			"\"SCMP_ACT_ERRNO\",\"errnoRet\":66,\"args\":[{\"index\":0,\"value\":%ld,\"op\":\"%s\"}]}]}",
-			ops[i].value, ops[i].op);
+		    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"umask\"],\"action\":"
+		    "\"SCMP_ACT_ERRNO\",\"errnoRet\":66,\"args\":[{\"index\":0,\"value\":%ld,\"op\":\"%s\"}]}]}",
+		    ops[i].value, ops[i].op);
 		s = compile(j, NULL, NULL);
 		ok(s && exited_with(run_filtered(s, do_umask, (void *)(intptr_t)ops[i].probe), ops[i].want),
 		   "%s %#lo vs %#lo -> %s", ops[i].op, ops[i].probe, ops[i].value, ops[i].want ? "denied" : "allowed");
@@ -430,18 +433,19 @@ static void test_errors(void)
 		const char *json;
 		const char *want;
 	} bad[] = {
-		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ALLOW\","
-		  "\"errnoRet\":3}]}",
-		  "errnoRet" },
-		{ "{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}", "defaultAction" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
-		  "listenerPath" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\","
-		  "\"args\":[{\"index\":6,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-		  "index" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_NOPE\"]}", "" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_NOPE\"]}", "" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultErrnoRet\":3}", "defaultErrnoRet" },
+	    {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ALLOW\","
+	     "\"errnoRet\":3}]}",
+	     "errnoRet"},
+	    {"{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}", "defaultAction"},
+	    {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_"
+	     "NOTIFY\"}]}",
+	     "listenerPath"},
+	    {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\","
+	     "\"args\":[{\"index\":6,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	     "index"},
+	    {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_NOPE\"]}", ""},
+	    {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_NOPE\"]}", ""},
+	    {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultErrnoRet\":3}", "defaultErrnoRet"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		char *msg = NULL;
@@ -469,10 +473,11 @@ static void test_flags(void)
 
 	ok(strv_contains(sup, "SECCOMP_FILTER_FLAG_LOG") && strv_contains(sup, "SECCOMP_FILTER_FLAG_TSYNC"),
 	   "supported flags include TSYNC and LOG");
-	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\","
-		    "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_TSYNC\"],\"syscalls\":[{\"names\":[\"mkdir\","
-		    "\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":21}]}",
-		    NULL, NULL);
+	s = compile(
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\","
+	    "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_TSYNC\"],\"syscalls\":[{\"names\":[\"mkdir\","
+	    "\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":21}]}",
+	    NULL, NULL);
 	ok(s && s->flags == (SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW | SECCOMP_FILTER_FLAG_TSYNC),
 	   "flags mapped");
 	ok(s && exited_with(run_filtered(s, do_mkdir, NULL), 21), "filter with LOG|SPEC_ALLOW|TSYNC loads");
@@ -501,15 +506,15 @@ static void test_arch(void)
 		return;
 	}
 	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\","
-		    "\"SCMP_ARCH_X32\"],\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\","
-		    "\"errnoRet\":98}]}",
-		    NULL, NULL);
+	            "\"SCMP_ARCH_X32\"],\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\","
+	            "\"errnoRet\":98}]}",
+	            NULL, NULL);
 	ok(s && exited_with(run_filtered(s, do_mkdir32, NULL), 98), "i386 mkdir is filtered with SCMP_ARCH_X86");
 	ok(s && exited_with(run_filtered(s, do_mkdir, NULL), 98), "x86_64 mkdir is filtered too");
 	ocirt_seccomp_free(s);
 	s = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
-		    "\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}",
-		    NULL, NULL);
+	            "\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}",
+	            NULL, NULL);
 	ok(s && killed_by(run_filtered(s, do_getpid32, NULL), SIGSYS), "i386 syscall without SCMP_ARCH_X86 is killed");
 	ocirt_seccomp_free(s);
 #else
@@ -566,11 +571,13 @@ static void test_podman_and_cache(void)
 	/* cache: first compile stores, second loads */
 	ocirt_seccomp_cache_key(sc, key);
 	entry = ocirt_seccomp_cache_entry_path(cache, key);
-	ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache, "first compile with a cache builds");
+	ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache,
+	   "first compile with a cache builds");
 	ok(stat(entry, &st1) == 0 && S_ISREG(st1.st_mode) && (st1.st_mode & 0777) == 0600, "cache entry written 0600");
 	{
 		struct stat d;
-		ok(stat(cache, &d) == 0 && (d.st_mode & 07777) == 0700 && d.st_uid == geteuid(), "cache dir is 0700, ours");
+		ok(stat(cache, &d) == 0 && (d.st_mode & 07777) == 0700 && d.st_uid == geteuid(),
+		   "cache dir is 0700, ours");
 	}
 	ocirt_seccomp_free(s2);
 	s2 = NULL;
@@ -578,7 +585,7 @@ static void test_podman_and_cache(void)
 	ok(s2 && s2->len == s->len && memcmp(s2->insns, s->insns, s->len * sizeof(*s->insns)) == 0,
 	   "cached BPF identical to a fresh compile");
 	ok(stat(entry, &st2) == 0 && st2.st_ino == st1.st_ino && st2.st_mtim.tv_sec == st1.st_mtim.tv_sec &&
-		   st2.st_mtim.tv_nsec == st1.st_mtim.tv_nsec,
+	       st2.st_mtim.tv_nsec == st1.st_mtim.tv_nsec,
 	   "cache hit leaves the entry untouched (inode, mtime)");
 	ok(s2 && exited_with(run_filtered(s2, do_userfaultfd, NULL), EPERM), "cached podman filter works");
 	ocirt_seccomp_free(s2);
@@ -599,8 +606,9 @@ static void test_podman_and_cache(void)
 		ocirt_seccomp_free(x);
 	}
 	t_cached = (now_us() - t0) / N;
-	tap_diag("podman profile (%zu syscall names, %zu BPF instructions), CPU time: compile %.0f us, cache hit %.0f us (x%.1f)",
-		 (size_t)434, s->len, t_compile, t_cached, t_compile / (t_cached > 0 ? t_cached : 1));
+	tap_diag("podman profile (%zu syscall names, %zu BPF instructions), CPU time: compile %.0f us, cache hit %.0f "
+	         "us (x%.1f)",
+	         (size_t)434, s->len, t_compile, t_cached, t_compile / (t_cached > 0 ? t_cached : 1));
 	ok(t_cached < t_compile, "cache hit is faster than compiling");
 
 	/* corruption: flip a byte in the body -> rebuilt, still correct */
@@ -630,8 +638,9 @@ static void test_podman_and_cache(void)
 
 	/* a foreign entry (another profile's file under this key's name) */
 	{
-		_cleanup_config_ struct oci_config *c2 = config_with(
-			"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
+		_cleanup_config_ struct oci_config *c2 =
+		    config_with("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":"
+		                "\"SCMP_ACT_ERRNO\"}]}");
 		struct ocirt_seccomp *o = NULL;
 		uint8_t k2[OCIRT_SHA256_LEN];
 		_cleanup_free_ char *e2 = NULL;
@@ -641,8 +650,8 @@ static void test_podman_and_cache(void)
 		ocirt_seccomp_free(o);
 		e2 = ocirt_seccomp_cache_entry_path(cache, k2);
 		ok(rename(e2, entry) == 0, "put a foreign entry under the podman key");
-		ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache &&
-			   s2->len == s->len && memcmp(s2->insns, s->insns, s->len * sizeof(*s->insns)) == 0,
+		ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache && s2->len == s->len &&
+		       memcmp(s2->insns, s->insns, s->len * sizeof(*s->insns)) == 0,
 		   "foreign entry is ignored and rebuilt");
 		ocirt_seccomp_free(s2);
 		s2 = NULL;
@@ -660,7 +669,8 @@ static void test_podman_and_cache(void)
 		ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache, "foreign dir: compiled");
 		ocirt_seccomp_free(s2);
 		s2 = NULL;
-		ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache, "foreign dir: never a hit");
+		ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache,
+		   "foreign dir: never a hit");
 		ocirt_seccomp_free(s2);
 		s2 = NULL;
 		(void)chown(cache, 0, 0);
@@ -679,7 +689,8 @@ static void test_podman_and_cache(void)
 			close(fd);
 		unlink(entry);
 		ok(symlink(target, entry) == 0, "entry replaced by a symlink");
-		ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache, "symlinked entry not followed");
+		ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache,
+		   "symlinked entry not followed");
 		ocirt_seccomp_free(s2);
 		s2 = NULL;
 		ok(lstat(entry, &lst) == 0 && S_ISREG(lst.st_mode), "the link was replaced by a regular entry");
@@ -705,7 +716,7 @@ static void test_podman_and_cache(void)
 
 	/* the directory stays bounded: the oldest entries go past 128 */
 	{
-		struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
+		struct timespec old[2] = {{1000, 0}, {1000, 0}};
 		int made = 0, left = 0;
 		DIR *d;
 		struct dirent *de;
@@ -719,7 +730,8 @@ static void test_podman_and_cache(void)
 			}
 		}
 		unlink(entry);
-		ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache, "compile with a full cache");
+		ok(ocirt_seccomp_compile(sc, cache, &s2, &err) == 0 && s2 && !s2->from_cache,
+		   "compile with a full cache");
 		ocirt_seccomp_free(s2);
 		s2 = NULL;
 		d = opendir(cache);
@@ -728,8 +740,8 @@ static void test_podman_and_cache(void)
 				left++;
 		if (d)
 			closedir(d);
-		ok(made == 140 && left == 128 && access(entry, F_OK) == 0, "pruned to 128 entries, the new one kept (%d)",
-		   left);
+		ok(made == 140 && left == 128 && access(entry, F_OK) == 0,
+		   "pruned to 128 entries, the new one kept (%d)", left);
 	}
 
 	/* OCIRT_SECCOMP_CACHE=0 disables it */
@@ -745,7 +757,7 @@ static void test_podman_and_cache(void)
 static int notify_child(const struct ocirt_seccomp *s, int sock)
 {
 	_cleanup_error_ struct ocirt_error *err = NULL;
-	struct oci_state st = { 0 };
+	struct oci_state st = {0};
 	int lfd = -1;
 	char p[600];
 
@@ -778,20 +790,20 @@ static int notify_child(const struct ocirt_seccomp *s, int sock)
 static void test_notify(void)
 {
 	_cleanup_free_ char *sockpath = xasprintf("%s/agent.sock", tmpdir);
-	_cleanup_free_ char *json = xasprintf(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"%s\",\"listenerMetadata\":\"meta-42\","
-		"\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\",\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],"
-		"\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
-		sockpath);
+	_cleanup_free_ char *json =
+	    xasprintf("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"%s\",\"listenerMetadata\":\"meta-42\","
+	              "\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\",\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],"
+	              "\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+	              sockpath);
 	_cleanup_error_ struct ocirt_error *err = NULL;
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	struct ocirt_seccomp *s;
 	int lsock, conn = -1, sock = -1, status;
 	pid_t pid;
 
 	s = compile(json, NULL, NULL);
 	ok(s && s->notify && (s->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && !(s->flags & SECCOMP_FILTER_FLAG_TSYNC) &&
-		   (s->flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV),
+	       (s->flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV),
 	   "NOTIFY: NEW_LISTENER and WAIT_KILLABLE_RECV set, TSYNC dropped");
 	if (!s)
 		return;
@@ -820,8 +832,9 @@ static void test_notify(void)
 			char c[CMSG_SPACE(sizeof(int))];
 			struct cmsghdr a;
 		} u;
-		struct iovec iov = { buf, sizeof(buf) - 1 };
-		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.c, .msg_controllen = sizeof(u.c) };
+		struct iovec iov = {buf, sizeof(buf) - 1};
+		struct msghdr msg = {
+		    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.c, .msg_controllen = sizeof(u.c)};
 		ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
 		struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
 		int nfd = -1;
@@ -836,12 +849,14 @@ static void test_notify(void)
 			while (total < sizeof(buf) - 1 && (m = read(conn, buf + total, sizeof(buf) - 1 - total)) > 0)
 				total += (size_t)m;
 			buf[total] = '\0';
-			ok(oci_container_process_state_parse(buf, total, &ps, &err) == 0 && ps, "state JSON parses: %s", buf);
-			ok(ps && ps->fds && ps->fds[0] && streq(ps->fds[0], "seccompFd") && !ps->fds[1], "fds = [seccompFd]");
+			ok(oci_container_process_state_parse(buf, total, &ps, &err) == 0 && ps, "state JSON parses: %s",
+			   buf);
+			ok(ps && ps->fds && ps->fds[0] && streq(ps->fds[0], "seccompFd") && !ps->fds[1],
+			   "fds = [seccompFd]");
 			ok(ps && ps->metadata && streq(ps->metadata, "meta-42"), "metadata = listenerMetadata");
 			ok(ps && ps->pid == pid && ps->state.pid == pid, "pid is the container process");
 			ok(ps && ps->state.id && streq(ps->state.id, "notify-test") && ps->state.status &&
-				   streq(ps->state.status, "creating"),
+			       streq(ps->state.status, "creating"),
 			   "state carried");
 			oci_container_process_state_free(ps);
 		}
@@ -853,7 +868,8 @@ static void test_notify(void)
 				ok(0, "NOTIF_RECV: %s", strerror(errno));
 				break;
 			}
-			ok(req.pid == (uint32_t)pid, "notification %d from the container process (nr %d)", round, req.data.nr);
+			ok(req.pid == (uint32_t)pid, "notification %d from the container process (nr %d)", round,
+			   req.data.nr);
 			memset(&resp, 0, sizeof(resp));
 			resp.id = req.id;
 			resp.val = 0;
@@ -863,7 +879,8 @@ static void test_notify(void)
 		if (nfd >= 0)
 			close(nfd);
 	}
-	ok(waitpid(pid, &status, 0) == pid && exited_with(status, 0), "the agent's answers reach the container process");
+	ok(waitpid(pid, &status, 0) == pid && exited_with(status, 0),
+	   "the agent's answers reach the container process");
 	if (conn >= 0)
 		close(conn);
 	close(lsock);
@@ -903,8 +920,10 @@ static void test_enosys_stub(void)
 	if (!s)
 		return;
 	ok(exited_with(run_filtered(s, do_getppid, NULL), 0), "stub: allowed syscalls still allowed");
-	ok(exited_with(run_filtered(s, do_io_uring_setup, NULL), EPERM), "stub: older unlisted syscall gets the default (EPERM)");
-	ok(exited_with(run_filtered(s, do_cachestat, NULL), ENOSYS), "stub: syscall newer than the profile gets ENOSYS");
+	ok(exited_with(run_filtered(s, do_io_uring_setup, NULL), EPERM),
+	   "stub: older unlisted syscall gets the default (EPERM)");
+	ok(exited_with(run_filtered(s, do_cachestat, NULL), ENOSYS),
+	   "stub: syscall newer than the profile gets ENOSYS");
 	ocirt_seccomp_free(s);
 	s = NULL;
 
@@ -918,8 +937,8 @@ static void test_enosys_stub(void)
 
 static void test_load_early(void)
 {
-	struct ocirt_caps caps = { 0 };
-	struct ocirt_seccomp s = { 0 };
+	struct ocirt_caps caps = {0};
+	struct ocirt_seccomp s = {0};
 
 	ok(!ocirt_seccomp_load_early(NULL, false, NULL, 1000), "no filter: nothing early");
 	ok(!ocirt_seccomp_load_early(&s, true, &caps, 1000), "no_new_privs: late");
