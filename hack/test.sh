@@ -39,7 +39,8 @@ done
 case "$builddir" in /*) ;; *) builddir=$PWD/$builddir ;; esac
 
 passed=0 failed=0 skipped=0 errors=()
-step() { printf '\n==> %s\n' "$*"; }
+start=$SECONDS
+step() { printf '\n==> [%dm%02ds] %s\n' $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)) "$*"; }
 error() { errors+=("$*"); echo "test.sh: FAILED: $*" >&2; }
 
 # Count the per-test results automake's TAP driver left in a build tree.
@@ -47,7 +48,10 @@ count_trs() {
 	local f p fl s
 	while IFS= read -r f; do
 		p=$(grep -c '^:test-result: \(PASS\|XFAIL\)' "$f")
-		fl=$(grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)' "$f")
+		fl=$(grep -c '^:test-result: \(FAIL\|XPASS\)' "$f")
+		# ERROR = the script itself failed; a bats file also reports it after any failing
+		# test, so it only counts when no test case failed
+		[ "$fl" -gt 0 ] || fl=$(grep -c '^:test-result: ERROR' "$f")
 		s=$(grep -c '^:test-result: SKIP' "$f")
 		passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
 	done < <(find "$1" -name '*.trs' 2>/dev/null)
@@ -154,5 +158,6 @@ if [ ${#errors[@]} -gt 0 ]; then
 	echo "failed steps: ${errors[*]}"
 	[ "$failed" -gt 0 ] || failed=${#errors[@]}
 fi
+echo "total time: $(((SECONDS - start) / 60))m$(((SECONDS - start) % 60))s"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ ${#errors[@]} -eq 0 ]
