@@ -10,6 +10,12 @@ TESTS += tests/unit/test-cli-options
 tests_unit_test_cli_options_SOURCES = tests/unit/test-cli-options.c src/ocirt/options.c src/ocirt/options.h
 tests_unit_test_cli_options_LDADD = libocirt-common.a
 
+# The log sink (src/common/log.c).
+check_PROGRAMS += tests/unit/test-log
+TESTS += tests/unit/test-log
+tests_unit_test_log_SOURCES = tests/unit/test-log.c
+tests_unit_test_log_LDADD = libocirt-common.a
+
 # bats suites (BATS_LOG_COMPILER in Makefile.am): one file per area, listed explicitly.
 EXTRA_DIST += tests/helpers.bash
 EXTRA_DIST += tests/helpers-lifecycle.bash
