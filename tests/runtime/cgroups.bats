@@ -279,9 +279,11 @@ file_has() {
 }
 
 @test "pause and resume freeze and thaw the cgroup" {
-	requires cgroup_freezer
+	# (own gate: helpers' cgroup_freezer needs awk, which the VM lacks)
+	[ "$(cgroup_mode)" = unified ] || [ -d /sys/fs/cgroup/freezer ] || skip "test requires the v1 freezer"
 	update_config '.process.args = ["/bin/sleep", "1000"]'
 	run_detached
+	[ "$(cgroup_mode)" != unified ] || [ -e "$(cg_dir "$PID" "")/cgroup.freeze" ] || skip "test requires the v2 freezer"
 	ocirt pause "$CID"
 	[ "$status" -eq 0 ]
 	testcontainer "$CID" paused
