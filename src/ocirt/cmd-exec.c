@@ -38,9 +38,10 @@ VERB(exec)
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 
-	cli->error_status = 255;
 	r = cli_parse(v, opts, argc, argv, OPT_IN_ORDER, ARGS_MIN, 1, &args, NULL, err);
 	if (r != 0)
 		return r > 0 ? 0 : r;
+	/* usage errors exit 1; from here on a failure means the process did not start: 255 */
+	cli->error_status = 255;
 	return cli_not_implemented(v, err);
 }
