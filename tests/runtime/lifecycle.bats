@@ -368,3 +368,17 @@ teardown() {
 	[[ "$output" == *"timing: pivot_root"* ]]
 	[[ "$output" == *"timing: start: exec fifo"* ]]
 }
+
+@test "--no-pivot: the process still runs inside its rootfs" {
+	with_out_dir
+	sh_args 'ls / > /out/root'
+	ocirt run --no-pivot -b "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	grep -qx bin "$OUT/root"
+	grep -qx out "$OUT/root"
+	# the host's / is not what it sees
+	local d
+	for d in $(ls /); do
+		[ -e "$BUNDLE/rootfs/$d" ] || ! grep -qx "$d" "$OUT/root" || fail "host dir /$d visible"
+	done
+}
