@@ -44,6 +44,7 @@ typedef int (*step_fn)(struct ocirt_init *c, struct ocirt_error **err);
 struct step {
 	const char *name;
 	step_fn fn;
+	bool self_describing; /* the error already names what failed: no "<step>: " prefix */
 };
 
 static bool new_ns(const struct ocirt_init *c, int flag)
@@ -552,7 +553,7 @@ static const struct step steps[] = {
 	/* prestart + createRuntime in the runtime namespace: namespaces and mounts exist */
 	{ "runtime hooks", step_parent_hooks },
 	/* in the container's mount namespace, before pivot_root (spec) */
-	{ "createContainer hook", step_create_container_hooks },
+	{ "createContainer hooks", step_create_container_hooks, true },
 	{ "pivot_root", step_pivot },
 	/* a missing cwd is created as root (runc), inside the new root, before a read-only
 	 * root.readonly remount */
@@ -591,7 +592,7 @@ static const struct step steps[] = {
 	/* park until start */
 	{ "exec fifo", step_exec_fifo },
 	/* in the container, just before execve (spec) */
-	{ "startContainer hook", step_start_container_hooks },
+	{ "startContainer hooks", step_start_container_hooks, true },
 };
 
 _Static_assert(ARRAY_SIZE(steps) <= OCIRT_INIT_MAX_STEPS, "raise OCIRT_INIT_MAX_STEPS");
@@ -604,9 +605,10 @@ const char *const *ocirt_init_step_names(void)
 	return names;
 }
 
-static _noreturn_ void fail(struct ocirt_init *c, const char *step, struct ocirt_error *e, int code)
+static _noreturn_ void fail(struct ocirt_init *c, const char *step, bool prefix, struct ocirt_error *e, int code)
 {
-	ocirt_error_prefix(&e, "%s", step);
+	if (prefix)
+		ocirt_error_prefix(&e, "%s", step);
 	if (!e)
 		ocirt_error_setx(&e, EINVAL, "%s: failed", step);
 	if (c->fifo_fd >= 0) {
@@ -626,7 +628,7 @@ _noreturn_ void ocirt_init_main(struct ocirt_init *c)
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
 		struct ocirt_error *e = NULL;
 		if (steps[i].fn(c, &e) < 0)
-			fail(c, steps[i].name, e, 1);
+			fail(c, steps[i].name, !steps[i].self_describing, e, 1);
 		ocirt_error_free(e);
 		if (c->t0)
 			c->marks[i] = ocirt_timing_now_ns();
@@ -638,5 +640,5 @@ _noreturn_ void ocirt_init_main(struct ocirt_init *c)
 	execve(c->exec_path, proc(c)->args, c->env);
 	struct ocirt_error *e = NULL;
 	ocirt_error_setx(&e, errno, "\"%s\": %s", proc(c)->args[0], strerror(errno));
-	fail(c, "exec", e, 255);
+	fail(c, "exec", true, e, 255);
 }
