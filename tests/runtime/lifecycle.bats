@@ -382,3 +382,31 @@ teardown() {
 		[ -e "$BUNDLE/rootfs/$d" ] || ! grep -qx "$d" "$OUT/root" || fail "host dir /$d visible"
 	done
 }
+
+@test "paused: state says so, start refuses, SIGKILL still works, delete needs --force" {
+	requires cgroup_freezer
+	set_args /bin/sleep 100
+	create_detached
+	ocirt pause "$CID"
+	[ "$status" -eq 0 ]
+	testcontainer "$CID" paused
+	ocirt start "$CID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot start a container in the paused state"* ]]
+	ocirt kill "$CID" KILL
+	[ "$status" -eq 0 ]
+	wait_for_status "$CID" stopped
+	ocirt delete "$CID"
+	[ "$status" -eq 0 ]
+
+	run_detached_quiet
+	ocirt pause "$CID"
+	[ "$status" -eq 0 ]
+	ocirt delete "$CID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot delete container $CID that is not stopped: paused"* ]]
+	ocirt delete -f "$CID"
+	[ "$status" -eq 0 ]
+	! pid_alive "$PID"
+	no_state_left "$CID"
+}
