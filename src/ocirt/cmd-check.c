@@ -9,7 +9,40 @@
 
 #include "common/strv.h"
 #include "common/xalloc.h"
+#include "libocirt/lsm.h"
+#include "libocirt/namespace.h"
+#include "libocirt/seccomp.h"
 #include "ocirt/cli.h"
+
+/* What create checks after loading the bundle, before anything exists: namespace joins,
+ * LSM labels the host can apply, the seccomp profile compiling. Each failure is a problem. */
+static void check_like_create(const struct oci_config *c, char ***problems)
+{
+	struct ocirt_error *e = NULL;
+	struct ocirt_ns_plan plan;
+
+	if (ocirt_ns_plan_build(c, &plan, &e) >= 0)
+		ocirt_ns_plan_release(&plan);
+	else {
+		strv_append(problems, e->msg);
+		ocirt_error_free(e);
+		e = NULL;
+	}
+	if (ocirt_lsm_validate(c, &e) < 0) {
+		strv_append(problems, e->msg);
+		ocirt_error_free(e);
+		e = NULL;
+	}
+	if (c->linux_ && c->linux_->seccomp) {
+		struct ocirt_seccomp *sc = NULL;
+		if (ocirt_seccomp_compile(c->linux_->seccomp, NULL, &sc, &e) < 0) {
+			strv_append(problems, e->msg);
+			ocirt_error_free(e);
+			e = NULL;
+		} else
+			ocirt_seccomp_free(sc);
+	}
+}
 
 VERB(check)
 {
@@ -31,9 +64,12 @@ VERB(check)
 	dir = cli_abspath(bundle ? bundle : ".");
 	r = ocirt_bundle_load(dir, &b, &problems, err);
 	if (r >= 0) {
+		check_like_create(b->config, &problems);
 		ocirt_bundle_free(b);
-		printf("%s: ok\n", dir);
-		return 0;
+		if (strv_length(problems) == 0) {
+			printf("%s: ok\n", dir);
+			return 0;
+		}
 	}
 	n = strv_length(problems);
 	if (n == 0)

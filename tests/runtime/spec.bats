@@ -340,3 +340,18 @@ check_fails() {
 	ocirt check -b "$BUNDLE"
 	[ "$status" -eq 0 ]
 }
+
+@test "check: what create validates after loading (SELinux label without SELinux)" {
+	[ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled on this host"
+	update_config '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
+	ocirt check -b "$BUNDLE"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"selinux"* ]]
+}
+
+@test "check: creates nothing" {
+	ocirt check -b "$BUNDLE"
+	[ "$status" -eq 0 ]
+	[ -z "$(ls -A "$OCIRT_ROOT")" ]
+	[ -z "$(leaked_cgroups)" ]
+}
