@@ -35,8 +35,7 @@ find_ocirt() {
 	local c
 	for c in "${OCIRT:-}" \
 		${OCIRT_TESTS_BUILDDIR:+"$OCIRT_TESTS_BUILDDIR/../ocirt"} \
-		"$HELPERS_DIR/../ocirt" "$HELPERS_DIR"/../build*/ocirt "$PWD/ocirt" \
-		"$(command -v ocirt 2>/dev/null)"; do
+		"$PWD/ocirt" "$HELPERS_DIR/../ocirt" "$(command -v ocirt 2>/dev/null)"; do
 		if [ -n "$c" ] && [ -x "$c" ] && [ -f "$c" ]; then
 			echo "$(cd "$(dirname "$c")" && pwd)/$(basename "$c")"
 			return 0
