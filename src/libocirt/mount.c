@@ -389,10 +389,8 @@ static int bind_fallback(int src_fd, const char *src, int target_fd, int root_fd
 	return 0;
 }
 
-/* Bind with target re-resolution for the mount(2) fallback (root_fd/path may be -1/NULL
- * when the caller has no use for the new mount's fd on old kernels). */
-static int bind_at(int src_fd, const char *src, int target_fd, int root_fd, const char *path, bool recursive,
-		   const struct ocirt_mount_flags *f, const struct ocirt_mount_flags *rec, int *ret_mnt_fd)
+int ocirt_mount_bind(int src_fd, const char *src, int target_fd, int root_fd, const char *path, bool recursive,
+		     const struct ocirt_mount_flags *f, const struct ocirt_mount_flags *rec, int *ret_mnt_fd)
 {
 	static const struct ocirt_mount_flags none = { 0 };
 	_cleanup_close_ int tree = -1;
@@ -432,12 +430,6 @@ static int bind_at(int src_fd, const char *src, int target_fd, int root_fd, cons
 	if (ret_mnt_fd)
 		*ret_mnt_fd = TAKE_FD(tree);
 	return 0;
-}
-
-int ocirt_mount_bind(int src_fd, const char *src, int target_fd, int root_fd, const char *target_path, bool recursive,
-		     const struct ocirt_mount_flags *f, const struct ocirt_mount_flags *rec, int *ret_mnt_fd)
-{
-	return bind_at(src_fd, src, target_fd, root_fd, target_path, recursive, f, rec, ret_mnt_fd);
 }
 
 /* The last error line the kernel queued on an fs context fd ("e tmpfs: Bad value..."). */
@@ -513,8 +505,8 @@ static int fs_fallback(const char *type, const char *source, int target_fd, int 
 	return 0;
 }
 
-static int fs_at(const char *type, const char *source, int target_fd, int root_fd, const char *path,
-		 const struct ocirt_mount_flags *f, const char *data, int *ret_mnt_fd, char **ret_detail)
+int ocirt_mount_fs(const char *type, const char *source, int target_fd, int root_fd, const char *path,
+		   const struct ocirt_mount_flags *f, const char *data, int *ret_mnt_fd, char **ret_detail)
 {
 	static const struct ocirt_mount_flags none = { 0 };
 	_cleanup_close_ int fsfd = -1, mfd = -1;
@@ -573,12 +565,6 @@ fail:
 	if (ret_detail)
 		*ret_detail = fs_context_message(fsfd);
 	return r;
-}
-
-int ocirt_mount_fs(const char *type, const char *source, int target_fd, int root_fd, const char *target_path,
-		   const struct ocirt_mount_flags *f, const char *data, int *ret_mnt_fd, char **ret_detail)
-{
-	return fs_at(type, source, target_fd, root_fd, target_path, f, data, ret_mnt_fd, ret_detail);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -849,7 +835,7 @@ static int do_bind(struct job *j, const char *source, struct ocirt_error **err)
 	r = check_proc_dest(j, dest_fd, statfs(src, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC, err);
 	if (r < 0)
 		return r;
-	r = bind_at(-1, src, dest_fd, ctx->rootfs_fd, j->dest, j->opts.recursive, &j->opts.flags, &j->opts.rec,
+	r = ocirt_mount_bind(-1, src, dest_fd, ctx->rootfs_fd, j->dest, j->opts.recursive, &j->opts.flags, &j->opts.rec,
 		    &mnt_fd);
 	if (r == -ENOTDIR)
 		return not_a_directory(j, err);
@@ -1066,13 +1052,13 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 		return apply_after(j, cur, false, err);
 	}
 
-	r = fs_at(type, source, dest_fd, ctx->rootfs_fd, j->dest, &flags, data, &mnt_fd, &detail);
+	r = ocirt_mount_fs(type, source, dest_fd, ctx->rootfs_fd, j->dest, &flags, data, &mnt_fd, &detail);
 	if (r == -EPERM && streq(type, "sysfs") && ctx->userns) {
 		/* A user namespace without its own network namespace may not mount sysfs: show
 		 * the host's instead, as runc does; the flags (ro...) on every mount of it. */
-		r = bind_at(-1, "/sys", dest_fd, ctx->rootfs_fd, j->dest, true, &flags, &flags, &mnt_fd);
+		r = ocirt_mount_bind(-1, "/sys", dest_fd, ctx->rootfs_fd, j->dest, true, &flags, &flags, &mnt_fd);
 		if (r == -ENOSYS) /* mount_setattr: Linux 5.12 */
-			r = bind_at(-1, "/sys", dest_fd, ctx->rootfs_fd, j->dest, true, &flags, NULL, &mnt_fd);
+			r = ocirt_mount_bind(-1, "/sys", dest_fd, ctx->rootfs_fd, j->dest, true, &flags, NULL, &mnt_fd);
 	}
 	if (r == -ENOTDIR)
 		return not_a_directory(j, err);
@@ -1192,12 +1178,12 @@ static int cgroup_hierarchy(struct job *j, int dir_fd, const struct ocirt_mounti
 					strv_append(&keep, o);
 			data = keep ? strv_join(keep, ",") : NULL;
 		}
-		r = fs_at(v2 ? "cgroup2" : "cgroup", v2 ? "cgroup2" : "cgroup", sub, dir_fd, name, &j->opts.flags, data,
+		r = ocirt_mount_fs(v2 ? "cgroup2" : "cgroup", v2 ? "cgroup2" : "cgroup", sub, dir_fd, name, &j->opts.flags, data,
 			  NULL, &detail);
 	} else {
 		_cleanup_free_ char *rel = own_cgroup_rel(mi, lines, nlines);
 		_cleanup_free_ char *src = xasprintf("%s%s", mi->mountpoint, rel && !streq(rel, "/") ? rel : "");
-		r = bind_at(-1, src, sub, dir_fd, name, true, &j->opts.flags, NULL, NULL);
+		r = ocirt_mount_bind(-1, src, sub, dir_fd, name, true, &j->opts.flags, NULL, NULL);
 	}
 	if (r < 0) {
 		_cleanup_free_ char *what = xasprintf("cgroup %s%s%s", name, detail ? ": " : "", detail ? detail : "");
@@ -1250,12 +1236,12 @@ static int do_cgroup(struct job *j, struct ocirt_error **err)
 			goto out;
 		}
 		if (ctx->cgroupns) {
-			r = fs_at("cgroup2", "cgroup2", dest_fd, ctx->rootfs_fd, j->dest, &j->opts.flags, NULL, &mnt,
+			r = ocirt_mount_fs("cgroup2", "cgroup2", dest_fd, ctx->rootfs_fd, j->dest, &j->opts.flags, NULL, &mnt,
 				  &detail);
 		} else {
 			_cleanup_free_ char *rel = own_cgroup_rel(v2, lines, nlines);
 			_cleanup_free_ char *src = xasprintf("%s%s", v2->mountpoint, rel && !streq(rel, "/") ? rel : "");
-			r = bind_at(-1, src, dest_fd, ctx->rootfs_fd, j->dest, true, &j->opts.flags, NULL, &mnt);
+			r = ocirt_mount_bind(-1, src, dest_fd, ctx->rootfs_fd, j->dest, true, &j->opts.flags, NULL, &mnt);
 		}
 		if (r < 0) {
 			r = mount_err(j, err, r, detail);
@@ -1265,7 +1251,7 @@ static int do_cgroup(struct job *j, struct ocirt_error **err)
 		goto out;
 	}
 
-	r = fs_at("tmpfs", "tmpfs", dest_fd, ctx->rootfs_fd, j->dest, &tmpfs_flags, "mode=755", &tmpfs_fd, NULL);
+	r = ocirt_mount_fs("tmpfs", "tmpfs", dest_fd, ctx->rootfs_fd, j->dest, &tmpfs_flags, "mode=755", &tmpfs_fd, NULL);
 	if (r < 0) {
 		r = mount_err(j, err, r, "cgroup tmpfs");
 		goto out;
