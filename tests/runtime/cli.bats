@@ -380,3 +380,42 @@ skip_if_unimplemented() {
 	[ "${lines[1]}" = --force ]
 	[ "${lines[2]}" = "text json" ]
 }
+
+@test "relative --root is resolved against the caller's cwd" {
+	requires root
+	cd "$BATS_TEST_TMPDIR"
+	run "$OCIRT" --root rel-root list -q
+	[ "$status" -eq 0 ]
+	[ -d "$BATS_TEST_TMPDIR/rel-root" ]
+}
+
+@test "output formats: state (2-space indent, no trailing newline), list table and json" {
+	requires root busybox
+	setup_bundle
+	update_config '.process.args = ["/bin/sleep", "100"] | .annotations = {"org.example.k": "v"}'
+	__ocirt create -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+	__ocirt state "$CID" >"$BATS_TEST_TMPDIR/state.json"
+	[ "$(tail -c 1 "$BATS_TEST_TMPDIR/state.json")" = "}" ]
+	[ "$(head -2 "$BATS_TEST_TMPDIR/state.json" | tail -1)" = '  "ociVersion": "1.0.2",' ]
+	jq -e --arg id "$CID" --arg b "$BUNDLE" '.id == $id and .status == "created" and .pid > 0 and .bundle == $b
+		and .rootfs == ($b + "/rootfs") and (.created | test("^[0-9-]+T[0-9:.]+Z$"))
+		and .annotations["org.example.k"] == "v"' "$BATS_TEST_TMPDIR/state.json"
+	# unchanged while nothing happens (runtime-tools compares two outputs)
+	ocirt state "$CID"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/state.json")" ]
+
+	ocirt list
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^ID\ +PID\ +STATUS\ +BUNDLE\ +CREATED\ +OWNER$ ]]
+	[[ "${lines[1]}" =~ ^$CID\ +[0-9]+\ +created\ +$BUNDLE\ +[0-9T:.-]+Z\ +root$ ]]
+	# columns line up (tabwriter: the header and the row start each column at the same offset)
+	local hdr=${lines[0]} row=${lines[1]}
+	[ "$(awk -v s="$hdr" 'BEGIN{print index(s, "STATUS")}')" = "$(awk -v s="$row" 'BEGIN{print index(s, "created")}')" ]
+	ocirt list --format json
+	[ "$status" -eq 0 ]
+	jq -e --arg id "$CID" 'length == 1 and .[0].id == $id and .[0].owner == "root" and .[0].status == "created"' <<<"$output"
+	ocirt list -q
+	[ "$output" = "$CID" ]
+	ocirt delete "$CID"
+	[ "$status" -eq 0 ]
+}
