@@ -424,10 +424,12 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	r = ocirt_exec_fifo_create(s->dir, 0, err);
 	if (r < 0)
 		return r;
+	ocirt_timing_mark("state dir");
 	const char *cgpath = c->linux_ ? c->linux_->cgroups_path : NULL;
 	r = ocirt_cgroup_create(s->cg, cgpath, s->id, err);
 	if (r < 0)
 		return r;
+	ocirt_timing_mark("cgroup create");
 	r = ocirt_cgroup_apply_config(s->cg, c->linux_, err);
 	if (r < 0)
 		return r;
@@ -442,7 +444,7 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 		if (r < 0)
 			return r;
 	}
-	ocirt_timing_mark("state dir + cgroup");
+	ocirt_timing_mark("cgroup resources");
 	if (opts->console_socket) {
 		r = ocirt_terminal_connect(opts->console_socket, &s->console_fd, err);
 		if (r < 0)
