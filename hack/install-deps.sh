@@ -38,7 +38,7 @@ test=(
 optional=(
 	crun runc clang libclang-rt-14-dev libclang-rt-dev
 	qemu-system-x86 debootstrap e2fsprogs cpio
-	uidmap strace
+	uidmap strace man-db
 )
 
 apt-get update -q
