@@ -145,54 +145,119 @@ t_start=$SECONDS
 
 # ---------------------------------------------------------------- helpers
 
-# Paths as they really are on a merged-/usr host (/bin -> usr/bin, ...).
+# Paths as they really are on a merged-/usr host (/bin -> usr/bin, ...);
+# sets REPLY (no subshell: this runs for thousands of files).
+MERGED_TOPS=
+for d in bin sbin lib lib32 lib64 libx32; do
+	[ -L "/$d" ] && MERGED_TOPS+=" $d"
+done
 usr_path() {
-	local p=$1
-	case "$p" in
-	/bin/* | /sbin/* | /lib/* | /lib32/* | /lib64/* | /libx32/*)
-		local top=${p#/}
-		top=/${top%%/*}
-		if [ -L "$top" ]; then
-			p=/usr$p
-		fi
-		;;
+	REPLY=$1
+	local top=${1#/}
+	top=${top%%/*}
+	case " $MERGED_TOPS " in
+	*" $top "*) [ "$1" != "/$top" ] && REPLY=/usr$1 ;;
 	esac
-	printf '%s\n' "$p"
 }
 
 # Reads absolute paths on stdin, prints them plus every symlink target in
 # their chains and the shared libraries (ldd) of every ELF file among them.
+# Batches the external commands: the initramfs has thousands of files.
 close_over() {
 	local -A seen=()
-	local queue=() p t dir lib
-	while IFS= read -r p; do
-		[ -n "$p" ] && queue+=("$(usr_path "$p")")
+	local -a pending=() next=() links=() targets=() elves=() p_in=()
+	local p t i magic round
+	mapfile -t p_in
+	for round in files libs; do
+		pending=()
+		for p in "${p_in[@]}"; do
+			[ -n "$p" ] || continue
+			usr_path "$p"
+			pending+=("$REPLY")
+		done
+		while [ ${#pending[@]} -gt 0 ]; do
+			links=()
+			for p in "${pending[@]}"; do
+				[ -n "${seen[$p]:-}" ] && continue
+				[ -e "$p" ] || [ -L "$p" ] || continue
+				seen[$p]=1
+				printf '%s\n' "$p"
+				if [ -L "$p" ]; then
+					links+=("$p")
+				elif [ "$round" = files ] && [ -f "$p" ] && [ -r "$p" ]; then
+					magic=
+					IFS= read -r -n 4 magic <"$p" 2>/dev/null
+					[ "$magic" = $'\x7fELF' ] && elves+=("$p")
+				fi
+			done
+			next=()
+			if [ ${#links[@]} -gt 0 ]; then
+				mapfile -t targets < <(readlink -- "${links[@]}")
+				for i in "${!links[@]}"; do
+					t=${targets[$i]:-}
+					[ -n "$t" ] || continue
+					case "$t" in
+					/*) ;;
+					*) t=${links[$i]%/*}/$t ;;
+					esac
+					next+=("$t")
+				done
+				targets=()
+				[ ${#next[@]} -eq 0 ] || mapfile -t targets < <(realpath -sm -- "${next[@]}")
+				next=()
+				for t in "${targets[@]}"; do
+					usr_path "$t"
+					next+=("$REPLY")
+				done
+			fi
+			pending=("${next[@]}")
+		done
+		[ "$round" = files ] || break
+		p_in=()
+		[ ${#elves[@]} -gt 0 ] && mapfile -t p_in < <(shared_libs "${elves[@]}")
 	done
-	while [ ${#queue[@]} -gt 0 ]; do
-		p=${queue[0]}
-		queue=("${queue[@]:1}")
-		[ -n "${seen[$p]:-}" ] && continue
-		[ -e "$p" ] || [ -L "$p" ] || continue
-		seen[$p]=1
-		printf '%s\n' "$p"
-		if [ -L "$p" ]; then
-			t=$(readlink "$p")
-			dir=$(dirname "$p")
-			case "$t" in
-			/*) ;;
-			*) t=$dir/$t ;;
+}
+
+# Prints the shared libraries (with the dynamic loader) that ELF files $@
+# need, transitively. readelf handles any number of files in one process and
+# the sonames are looked up in the ld.so cache; ldd (one loader run per file,
+# slow on a busy machine) is the fallback.
+shared_libs() {
+	local -A where=() done=()
+	local -a files=("$@") needed=()
+	local so path line missing=0
+	if have readelf && have ldconfig; then
+		while IFS= read -r line; do
+			case "$line" in
+			*"x86-64"*"=> /"*) ;;
+			*) continue ;;
 			esac
-			t=$(realpath -sm "$t")
-			queue+=("$(usr_path "$t")")
-			continue
-		fi
-		[ -f "$p" ] || continue
-		if [ "$(head -c 4 "$p" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; then
-			while read -r lib; do
-				queue+=("$(usr_path "$lib")")
-			done < <(ldd "$p" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) (.*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p')
-		fi
-	done
+			so=${line#"${line%%[![:space:]]*}"}
+			so=${so%% *}
+			path=${line##*=> }
+			[ -n "${where[$so]:-}" ] || where[$so]=$path
+		done < <(ldconfig -p 2>/dev/null)
+		readelf -l "${files[@]}" 2>/dev/null | sed -n 's/.*program interpreter: \(\/[^]]*\)\]/\1/p' | sort -u
+		while [ ${#files[@]} -gt 0 ]; do
+			mapfile -t needed < <(readelf -d "${files[@]}" 2>/dev/null |
+				sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort -u)
+			files=()
+			for so in "${needed[@]}"; do
+				[ -n "${done[$so]:-}" ] && continue
+				done[$so]=1
+				path=${where[$so]:-}
+				if [ -z "$path" ]; then
+					missing=1
+					continue
+				fi
+				printf '%s\n' "$path"
+				files+=("$path")
+			done
+		done
+		[ $missing = 0 ] && return 0
+	fi
+	printf '%s\0' "$@" | xargs -0 ldd 2>/dev/null |
+		sed -n 's/.*=> \(\/[^ ]*\) (.*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u
 }
 
 # Copies the files named on stdin (absolute paths) into directory $1.
@@ -656,7 +721,7 @@ timeout -k 10 "$TIMEOUT" "${qemu[@]}" \
 	</dev/null >"$WORK/qemu.out" 2>&1 &
 qpid=$!
 # Live TAP on stdout while the guest runs.
-tail -n +1 -f --pid=$qpid "$results" 2>/dev/null | tr -d '\r' | grep -av '^OCIRT-VM-RESULT ' &
+tail -n +1 -f --pid=$qpid "$results" 2>/dev/null | sed -u -e 's/\r$//' -e '/^OCIRT-VM-RESULT /d' &
 tpid=$!
 wait $qpid
 qrc=$?
