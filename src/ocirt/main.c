@@ -118,7 +118,7 @@ static const struct opt global_opts[] = {
 	{ "criu", OPT_STRING, &g.criu, "PATH", NULL /* accepted and ignored, as runc >= 1.2 */ },
 	{ "systemd-cgroup", OPT_BOOL, &g.systemd_cgroup, NULL, "enable systemd cgroup support, expects cgroupsPath "
 	  "to be of form \"slice:prefix:name\" for e.g. \"system.slice:ocirt:434234\"" },
-	{ "cgroup-manager", OPT_STRING, &g.cgroup_manager, "MANAGER", "cgroupfs, systemd or disabled (crun's option)" },
+	{ "cgroup-manager", OPT_STRING, &g.cgroup_manager, "MANAGER", "cgroupfs or systemd (crun's option)" },
 	{ "rootless", OPT_STRING, &g.rootless, "true|false|auto", "ignore cgroup permission errors (default: auto)" },
 	{ "timings", OPT_BOOL, &g.timings, NULL, "print a per-phase timing breakdown on stderr (or OCIRT_TIMINGS=1)" },
 	{ "version|v", OPT_BOOL, &g.version, NULL, "print the version" },
