@@ -1,0 +1,23 @@
+# Engine integration suites (containerd, docker): not part of `make check`.
+# They start private daemons and skip cleanly when an engine is not installed.
+#
+#   make check-engines                                      every engine suite
+#   make check-engines ENGINE_TESTS=tests/engines/containerd.bats
+ENGINE_SUITES = \
+	tests/engines/containerd.bats \
+	tests/engines/docker.bats
+EXTRA_DIST += \
+	$(ENGINE_SUITES) \
+	tests/engines/helpers-engines.bash \
+	tests/engines/mkimage.sh \
+	tests/engines/containerd-config.toml.in \
+	tests/engines/docker-daemon.json \
+	tests/engines/FINDINGS.md
+
+check-engines: all
+	@test -n '$(BATS)' || { echo 'check-engines: bats not found' >&2; exit 1; }
+	@suites='$(ENGINE_TESTS)'; test -n "$$suites" || suites='$(ENGINE_SUITES)'; \
+	list=; for s in $$suites; do list="$$list $(abs_top_srcdir)/$$s"; done; \
+	$(AM_TESTS_ENVIRONMENT) $(BATS) $$list
+
+.PHONY: check-engines

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# mkimage.sh OUT.tar [BUSYBOX] [REF]
+# Builds a minimal single-layer docker-archive image (manifest.json + config + layer.tar)
+# from a static busybox, importable by `ctr images import` and `docker load`.
+# Needs only bash, tar and sha256sum: no registry, no podman.
+set -euo pipefail
+out=$1
+bb=${2:-/bin/busybox}
+ref=${3:-localhost/ocirt-busybox:latest}
+work=$(mktemp -d "${TMPDIR:-/tmp}/ocirt-img.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+r=$work/rootfs
+mkdir -p "$r/bin" "$r/etc" "$r/dev" "$r/proc" "$r/sys" "$r/tmp" "$r/root"
+cp "$bb" "$r/bin/busybox"
+for a in $("$bb" --list); do
+	[ "$a" = busybox ] || ln -sf busybox "$r/bin/$a"
+done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
+echo 'root:x:0:' >"$r/etc/group"
+chmod 1777 "$r/tmp"
+mkdir -p "$work/img/layer"
+tar --numeric-owner --owner=0 --group=0 -C "$r" -cf "$work/img/layer/layer.tar" .
+diff=$(sha256sum "$work/img/layer/layer.tar" | cut -d' ' -f1)
+cat >"$work/config.json" <<JSON
+{"architecture":"amd64","os":"linux","created":"2026-01-01T00:00:00Z","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"],"WorkingDir":"/"},"rootfs":{"type":"layers","diff_ids":["sha256:$diff"]},"history":[{"created":"2026-01-01T00:00:00Z","created_by":"tests/engines/mkimage.sh"}]}
+JSON
+cfg=$(sha256sum "$work/config.json" | cut -d' ' -f1)
+mv "$work/config.json" "$work/img/$cfg.json"
+printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["layer/layer.tar"]}]\n' "$cfg" "$ref" >"$work/img/manifest.json"
+tar -C "$work/img" -cf "$out" manifest.json "$cfg.json" layer/layer.tar
