@@ -326,7 +326,7 @@ teardown() {
 	grep -q "/$CID\$" "/proc/$pid/cgroup"
 	# one directory per mounted hierarchy (+ cgroup2 on hybrid hosts)
 	local n_hier
-	n_hier=$(awk '{for (i = 1; i <= NF; i++) if ($i == "-") { if ($(i+1) == "cgroup" || $(i+1) == "cgroup2") print; break }}' /proc/self/mountinfo | wc -l)
+	n_hier=$(grep -cE ' - cgroup2? ' /proc/self/mountinfo)
 	[ "$(grep -c "/$CID\$" "/proc/$pid/cgroup")" -eq "$n_hier" ]
 	ocirt delete "$CID"
 	[ "$status" -eq 0 ]
@@ -346,7 +346,7 @@ teardown() {
 	update_config '.linux.cgroupsPath = "ocirt-test-rel/'"$CID"'"'
 	run_detached_quiet
 	local own
-	own=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup)
+	own=$(grep -E '^[0-9]+:memory:' /proc/self/cgroup | cut -d: -f3)
 	[ "$own" = / ] && own=
 	grep -q "^[0-9]*:memory:$own/ocirt-test-rel/$CID\$" "/proc/$PID/cgroup"
 	ocirt delete -f "$CID"

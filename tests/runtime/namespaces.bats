@@ -76,7 +76,9 @@ ns_of() {
 	[ "$(cat "$OUT/pid")" -gt 1 ]
 	[ "$(cat "$OUT/host")" = first-box ]
 	# the joined container is a child of the caller side, not of the intermediate
-	[ "$(awk '/^PPid:/ {print $2}' "/proc/$PID/status")" != 0 ]
+	local ppid
+	ppid=$(grep '^PPid:' "/proc/$PID/status" | cut -f2)
+	[ -n "$ppid" ] && [ "$ppid" != 0 ]
 	ocirt delete -f "$CID"
 	ocirt delete -f "$c1"
 }
@@ -142,8 +144,8 @@ ns_of() {
 	sh_args 'cat /proc/self/uid_map > /out/uid_map; cat /proc/self/gid_map > /out/gid_map; id -u > /out/id; echo $$ > /out/pid'
 	ocirt run -b "$BUNDLE" "$CID"
 	[ "$status" -eq 0 ]
-	[ "$(awk '{print $1, $2, $3}' "$OUT/uid_map")" = "0 200000 65536" ]
-	[ "$(awk '{print $1, $2, $3}' "$OUT/gid_map")" = "0 200000 65536" ]
+	[ "$(tr -s ' ' <"$OUT/uid_map" | sed 's/^ //')" = "0 200000 65536" ]
+	[ "$(tr -s ' ' <"$OUT/gid_map" | sed 's/^ //')" = "0 200000 65536" ]
 	[ "$(cat "$OUT/id")" = 0 ]
 	[ "$(cat "$OUT/pid")" = 1 ]
 	# files it made belong to the mapped host uid
@@ -165,7 +167,7 @@ ns_of() {
 	wait_file "$OUT/pid"
 	[ "$(stat -L -c %i "/proc/$PID/ns/net")" = "$(stat -L -c %i "/var/run/netns/$NETNS")" ]
 	[ "$(ns_of "$PID" user)" != "$(ns_of $$ user)" ]
-	[ "$(awk '{print $2}' "$OUT/uid_map")" = 200000 ]
+	[ "$(tr -s ' ' <"$OUT/uid_map" | sed 's/^ //' | cut -d' ' -f2)" = 200000 ]
 	[ "$(cat "$OUT/pid")" = 1 ]
 }
 

@@ -71,12 +71,12 @@ podman_config() {
 # mountinfo of PID without instance-specific values: mount point, per-mount options,
 # fs type, super options (sizes and inode counts dropped).
 norm_mounts() {
-	awk '{
-		for (i = 1; i <= NF; i++) if ($i == "-") break
-		s = $(i + 3)
-		gsub(/(^|,)(size|nr_inodes)=[^,]*/, "", s); gsub(/(^|,)inode64/, "", s); sub(/^,/, "", s)
-		print $5, $6, $(i + 1), s
-	}' "/proc/$1/mountinfo"
+	local f i s
+	while read -r -a f; do
+		for ((i = 6; i < ${#f[@]}; i++)); do [ "${f[i]}" = - ] && break; done
+		s=$(sed -E 's/(^|,)(size|nr_inodes)=[^,]*//g; s/(^|,)inode64//g; s/^,//' <<<"${f[i + 3]}")
+		echo "${f[4]} ${f[5]} ${f[i + 1]} $s"
+	done <"/proc/$1/mountinfo"
 }
 
 # The namespace types PID does not share with us, and its netns inode.

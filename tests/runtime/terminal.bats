@@ -45,9 +45,10 @@ teardown() {
 	[ "$status" -eq 0 ]
 	wait_file "$OUT/stat"
 	# /proc/self/stat: field 6 session, field 7 tty_nr (non-zero)
-	local sid tty
-	sid=$(awk '{print $6}' "$OUT/stat")
-	tty=$(awk '{print $7}' "$OUT/stat")
+	local f sid tty
+	read -r -a f <"$OUT/stat"
+	sid=${f[5]}
+	tty=${f[6]}
 	[ "$tty" -ne 0 ]
 	[ "$sid" -eq 1 ]
 }
