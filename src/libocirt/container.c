@@ -554,6 +554,8 @@ static int foreground_wait(struct ocirt_spawned *sp, int *ret_status, struct oci
 				} else if (sig == SIGWINCH) {
 					if (tty_in)
 						ocirt_terminal_copy_winsize(STDIN_FILENO, master);
+				} else if (sig == SIGPIPE && si.ssi_pid == 0) {
+					/* our own write to a closed stdout/pty: not the container's */
 				} else if (status == -1) {
 					if (sys_pidfd_send_signal(sp->pidfd, sig, NULL, 0) < 0)
 						kill(sp->pid, sig);
