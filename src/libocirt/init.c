@@ -256,6 +256,13 @@ static int step_devices(struct ocirt_init *c, struct ocirt_error **err)
 
 static int step_pivot(struct ocirt_init *c, struct ocirt_error **err)
 {
+	if (!has_ns(c, CLONE_NEWNS)) {
+		/* no mount namespace: no mounts (they would land on the host), but the process
+		 * still gets its root file system */
+		if (chroot(c->rootfs) < 0 || chdir("/") < 0)
+			return ocirt_error_set(err, errno, "chroot into `%s`", c->rootfs);
+		return 0;
+	}
 	if (!builds_rootfs(c))
 		return 0;
 	struct ocirt_rootfs_opts o;

@@ -184,3 +184,16 @@ ns_of() {
 	[ "$status" -eq 0 ]
 	! grep -q "_ses.$CID" "$OUT/keys"
 }
+
+@test "without a mount namespace the process is still confined to its rootfs (and nothing is mounted)" {
+	touch "$BUNDLE/rootfs/marker-$CID"
+	update_config '.linux.namespaces = [{"type":"pid"},{"type":"uts"},{"type":"ipc"}] | .mounts = []
+		| del(.linux.maskedPaths, .linux.readonlyPaths) | .root.readonly = false'
+	sh_args 'ls / > /marker-list'
+	local before
+	before=$(wc -l </proc/self/mountinfo)
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	grep -qx "marker-$CID" "$BUNDLE/rootfs/marker-list"
+	[ "$(wc -l </proc/self/mountinfo)" -eq "$before" ]
+}
