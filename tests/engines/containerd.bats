@@ -14,8 +14,9 @@ load helpers-engines
 CTR_NS=ocirt-engines
 
 setup_file() {
-	requires_engine containerd ctr
-	export CTRD_DIR
+	export ENGINE_SKIP CTRD_DIR
+	ENGINE_SKIP=$(engine_missing containerd ctr)
+	[ -z "$ENGINE_SKIP" ] || return 0
 	CTRD_DIR=$(mktemp -d /tmp/ocirt-ctrd.XXXXXX)
 	chmod 0711 "$CTRD_DIR"
 	sed "s|@DIR@|$CTRD_DIR|g" "$ENGINES_DIR/containerd-config.toml.in" >"$CTRD_DIR/config.toml"
@@ -30,7 +31,9 @@ setup_file() {
 }
 
 teardown_file() {
-	[ -n "${CTRD_DIR:-}" ] && [ -d "$CTRD_DIR" ] || return 0
+	if [ -z "${CTRD_DIR:-}" ] || [ ! -d "$CTRD_DIR" ]; then
+		return 0
+	fi
 	local c
 	# Shims outlive containerd: kill and delete every task before stopping the daemon.
 	for c in $(__ctr containers ls -q 2>/dev/null); do
@@ -90,11 +93,14 @@ remove_ctr() {
 }
 
 setup() {
+	requires_engine
 	NAME="oe-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 }
 
 teardown() {
-	[ -n "${CTRD_DIR:-}" ] || return 0
+	if [ -z "${CTRD_DIR:-}" ] || [ -z "${NAME:-}" ]; then
+		return 0
+	fi
 	remove_ctr "$NAME"
 }
 

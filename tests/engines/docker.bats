@@ -15,8 +15,9 @@ load ../helpers
 load helpers-engines
 
 setup_file() {
-	requires_engine dockerd docker
-	export DK_DIR DOCKER_HOST DK_RUNTIME
+	export ENGINE_SKIP DK_DIR DOCKER_HOST DK_RUNTIME
+	ENGINE_SKIP=$(engine_missing dockerd docker)
+	[ -z "$ENGINE_SKIP" ] || return 0
 	DK_DIR=$(mktemp -d /tmp/ocirt-docker.XXXXXX)
 	chmod 0711 "$DK_DIR"
 	DOCKER_HOST="unix://$DK_DIR/docker.sock"
@@ -62,7 +63,9 @@ setup_file() {
 }
 
 teardown_file() {
-	[ -n "${DK_DIR:-}" ] && [ -d "$DK_DIR" ] || return 0
+	if [ -z "${DK_DIR:-}" ] || [ ! -d "$DK_DIR" ]; then
+		return 0
+	fi
 	local c pid
 	for c in $(docker ps -aq 2>/dev/null); do
 		docker rm -f "$c" >/dev/null 2>&1
@@ -76,6 +79,7 @@ teardown_file() {
 }
 
 setup() {
+	requires_engine
 	[ ! -e "$DK_DIR/blkio-bug" ] ||
 		skip "FINDINGS.md #2: ocirt rejects docker's blockIO.weight=0 ($(grep -o 'config.json: [^:]*: [^:]*' "$DK_DIR/probe.out" | head -1))"
 	NAME="oe-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
