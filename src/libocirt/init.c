@@ -88,17 +88,34 @@ static int step_join_namespaces(struct ocirt_init *c, struct ocirt_error **err)
 	return ocirt_ns_join_all(c->ns, c->ns->join_flags, err);
 }
 
+/* Our host uid/gid need not be mapped in the container's user namespace: become its root, or
+ * every file and mount point we create fails with EOVERFLOW. */
+static int become_userns_root(struct ocirt_error **err)
+{
+	if (setresgid(0, 0, 0) < 0)
+		return ocirt_error_set(err, errno, "setresgid(0) in the user namespace");
+	if (setresuid(0, 0, 0) < 0)
+		return ocirt_error_set(err, errno, "setresuid(0) in the user namespace");
+	return 0;
+}
+
 static int step_user_namespace(struct ocirt_init *c, struct ocirt_error **err)
 {
-	if (!new_ns(c, CLONE_NEWUSER) || c->userns_from_clone)
-		return 0;
-	if (unshare(CLONE_NEWUSER) < 0)
-		return ocirt_error_set(err, errno, "unshare(CLONE_NEWUSER)");
-	int r = ocirt_sync_send(c->sync_fd, SYNC_USERNS_REQUEST, 0, NULL, 0, -1);
-	if (r < 0)
-		return ocirt_error_set(err, -r, "ask for the ID maps");
-	struct ocirt_sync_msg m;
-	return ocirt_sync_expect(c->sync_fd, SYNC_USERNS_DONE, &m, err);
+	if (!new_ns(c, CLONE_NEWUSER))
+		return (c->ns->join_flags & CLONE_NEWUSER) ? become_userns_root(err) : 0;
+	if (!c->userns_from_clone) {
+		if (unshare(CLONE_NEWUSER) < 0)
+			return ocirt_error_set(err, errno, "unshare(CLONE_NEWUSER)");
+		int r = ocirt_sync_send(c->sync_fd, SYNC_USERNS_REQUEST, 0, NULL, 0, -1);
+		if (r < 0)
+			return ocirt_error_set(err, -r, "ask for the ID maps");
+		struct ocirt_sync_msg m;
+		r = ocirt_sync_expect(c->sync_fd, SYNC_USERNS_DONE, &m, err);
+		if (r < 0)
+			return r;
+	}
+	/* the maps are written: by the parent before SYNC_GO (clone) or just now (unshare) */
+	return become_userns_root(err);
 }
 
 static int step_unshare(struct ocirt_init *c, struct ocirt_error **err)
