@@ -27,7 +27,11 @@ if declare -F bats_require_minimum_version >/dev/null; then
 	bats_require_minimum_version 1.5.0
 fi
 
-HELPERS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# This file is loaded again for every test: what it works out once per run (binary paths,
+# the static busybox) is cached in $BATS_RUN_TMPDIR, and it forks nothing when cached.
+HELPERS_DIR=${BASH_SOURCE[0]%/*}
+[ "$HELPERS_DIR" = "${BASH_SOURCE[0]}" ] && HELPERS_DIR=.
+[[ "$HELPERS_DIR" == /* ]] || HELPERS_DIR="$PWD/$HELPERS_DIR"
 
 # --- locating the binaries -------------------------------------------------------------
 
@@ -44,28 +48,46 @@ find_ocirt() {
 	return 1
 }
 
-if ! OCIRT="$(find_ocirt)"; then
-	echo "helpers.bash: cannot find the ocirt binary (set OCIRT=/path/to/ocirt)" >&2
-	OCIRT=/nonexistent/ocirt
-fi
-export OCIRT
-
-OCIRT_TESTS_SRCDIR="${OCIRT_TESTS_SRCDIR:-$HELPERS_DIR}"
-OCIRT_TESTS_BUILDDIR="${OCIRT_TESTS_BUILDDIR:-$(dirname "$OCIRT")/tests}"
-export OCIRT_TESTS_SRCDIR OCIRT_TESTS_BUILDDIR
-RECVTTY="${RECVTTY:-$OCIRT_TESTS_BUILDDIR/tools/recvtty}"
-export RECVTTY
-export OCIRT_TEST_VM="${OCIRT_TEST_VM:-}"
-
-BUSYBOX="${BUSYBOX:-}"
-if [ -z "$BUSYBOX" ]; then
+find_busybox() {
+	local c
 	for c in /bin/busybox /usr/bin/busybox /usr/lib/initramfs-tools/bin/busybox; do
 		if [ -x "$c" ] && file -L "$c" 2>/dev/null | grep -q 'statically linked'; then
-			BUSYBOX=$c
-			break
+			echo "$c"
+			return 0
 		fi
 	done
+	return 0
+}
+
+helpers_cache="${BATS_RUN_TMPDIR:+$BATS_RUN_TMPDIR/.ocirt-helpers.env}"
+if [ -n "$helpers_cache" ] && [ -f "$helpers_cache" ]; then
+	# shellcheck disable=SC1090
+	source "$helpers_cache"
+else
+	if ! OCIRT="$(find_ocirt)"; then
+		echo "helpers.bash: cannot find the ocirt binary (set OCIRT=/path/to/ocirt)" >&2
+		OCIRT=/nonexistent/ocirt
+	fi
+	OCIRT_TESTS_SRCDIR="${OCIRT_TESTS_SRCDIR:-$HELPERS_DIR}"
+	OCIRT_TESTS_BUILDDIR="${OCIRT_TESTS_BUILDDIR:-${OCIRT%/*}/tests}"
+	RECVTTY="${RECVTTY:-$OCIRT_TESTS_BUILDDIR/tools/recvtty}"
+	BUSYBOX="${BUSYBOX:-$(find_busybox)}"
+	if [ -n "$helpers_cache" ]; then
+		declare -p OCIRT OCIRT_TESTS_SRCDIR OCIRT_TESTS_BUILDDIR RECVTTY BUSYBOX >"$helpers_cache.$$"
+		mv -f "$helpers_cache.$$" "$helpers_cache"
+	fi
 fi
+export OCIRT OCIRT_TESTS_SRCDIR OCIRT_TESTS_BUILDDIR RECVTTY BUSYBOX
+export OCIRT_TEST_VM="${OCIRT_TEST_VM:-}"
+
+# random_hex N: N*4 random hex digits in $REPLY, without forking.
+random_hex() {
+	local i
+	REPLY=""
+	for ((i = 0; i < $1; i++)); do
+		printf -v REPLY '%s%04x' "$REPLY" $((RANDOM ^ (${SRANDOM:-0} & 0xffff)))
+	done
+}
 
 # --- running ocirt ---------------------------------------------------------------------
 
@@ -244,18 +266,20 @@ rootfs_template() {
 # Directories between BATS_RUN_TMPDIR and a test dir are 0700 (mktemp); make them
 # traversable so processes running under mapped uids (user namespaces) reach the rootfs.
 open_tmpdir_path() {
-	local d="$1"
+	local d="$1" dirs=()
 	while [ -n "$d" ] && [ "$d" != / ]; do
-		chmod a+x "$d" 2>/dev/null || true
+		dirs+=("$d")
 		[ "$d" = "$BATS_RUN_TMPDIR" ] && break
-		d=$(dirname "$d")
+		d=${d%/*}
 	done
+	[ ${#dirs[@]} -eq 0 ] || chmod a+x "${dirs[@]}" 2>/dev/null || true
 }
 
 # new_cid [prefix]: a fresh container ID, registered for the leak checks.
 new_cid() {
 	local id
-	id="${1:-ot}-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	random_hex 3
+	id="${1:-ot}-$REPLY"
 	echo "$id" >>"$BATS_TEST_TMPDIR/.cids"
 	echo "$id"
 }
@@ -267,7 +291,8 @@ setup_bundle() {
 	export OCIRT_ROOT="$BATS_TEST_TMPDIR/state"
 	export BUNDLE="${1:-$BATS_TEST_TMPDIR/bundle}"
 	# Not exported: only the container's environment may hold "$TEST_MARKER=1".
-	TEST_MARKER="ocirt_test_marker_$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	random_hex 4
+	TEST_MARKER="ocirt_test_marker_$REPLY"
 	echo "$TEST_MARKER=1" >"$BATS_TEST_TMPDIR/.marker"
 	mkdir -p "$OCIRT_ROOT" "$BUNDLE"
 	chmod 0755 "$BUNDLE"
@@ -288,7 +313,7 @@ setup_bundle() {
 # update_config 'jq filter' [bundle]: edit config.json in place.
 update_config() {
 	local cfg="${2:-$BUNDLE}/config.json" tmp
-	tmp=$(mktemp "$cfg.XXXXXX")
+	tmp="$cfg.tmp.$BASHPID"
 	if ! jq "$1" "$cfg" >"$tmp"; then
 		rm -f "$tmp"
 		fail "update_config: jq filter failed: $1"
@@ -334,80 +359,164 @@ retry() {
 
 # --- teardown and leak checks ----------------------------------------------------------
 
-test_cids() {
-	[ -f "$BATS_TEST_TMPDIR/.cids" ] && sort -u "$BATS_TEST_TMPDIR/.cids"
-	if [ -d "${OCIRT_ROOT:-}" ]; then
-		find "$OCIRT_ROOT" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null
+# Forks are what makes a bats suite slow (a command substitution costs a fork, an external
+# command another): these run after every test, so they fill global arrays with bash
+# builtins and run two external commands in all (grep, find) when nothing leaked.
+
+# TEST_CIDS: the container IDs of this test (registered by new_cid, plus the state root's).
+collect_cids() {
+	local -A seen=()
+	local id d
+	TEST_CIDS=()
+	if [ -f "$BATS_TEST_TMPDIR/.cids" ]; then
+		while read -r id; do
+			[ -n "$id" ] && [ -z "${seen[$id]:-}" ] && seen[$id]=1 && TEST_CIDS+=("$id")
+		done <"$BATS_TEST_TMPDIR/.cids"
 	fi
+	if [ -n "${OCIRT_ROOT:-}" ]; then
+		for d in "$OCIRT_ROOT"/*/; do
+			[ -d "$d" ] || continue
+			d=${d%/}
+			id=${d##*/}
+			[ -z "${seen[$id]:-}" ] && seen[$id]=1 && TEST_CIDS+=("$id")
+		done
+	fi
+	return 0
+}
+
+test_cids() {
+	collect_cids
+	[ ${#TEST_CIDS[@]} -eq 0 ] || printf '%s\n' "${TEST_CIDS[@]}"
 }
 
 # Delete (forcefully) every container this test made. Never fails.
 delete_all_containers() {
 	[ -n "${OCIRT_ROOT:-}" ] || return 0
 	local id
-	for id in $(test_cids | sort -u); do
+	collect_cids
+	for id in "${TEST_CIDS[@]}"; do
 		"$OCIRT" --root "$OCIRT_ROOT" delete -f "$id" >/dev/null 2>&1 || true
 	done
 }
 
+# LEAKED_PIDS: processes whose environment holds the test's marker (container processes),
+# and ocirt processes still working on the test's state root.
+collect_leaked_processes() {
+	local marker="" tmp="$BATS_TEST_TMPDIR/.leak-grep" line f p m exe
+	local -A seen=()
+	LEAKED_PIDS=()
+	[ -f "$BATS_TEST_TMPDIR/.marker" ] && read -r marker <"$BATS_TEST_TMPDIR/.marker"
+	# one grep for both: it prints "file:match" for each hit
+	grep -saoF ${marker:+-e "$marker"} ${OCIRT_ROOT:+-e "$OCIRT_ROOT"} \
+		/proc/[0-9]*/environ /proc/[0-9]*/cmdline >"$tmp" 2>/dev/null || true
+	while IFS= read -r line; do
+		f=${line%%:*}
+		m=${line#*:}
+		p=${f#/proc/}
+		p=${p%%/*}
+		[ -n "${seen[$p]:-}" ] && continue
+		[ "$p" = "$$" ] || [ "$p" = "${BASHPID:-0}" ] && continue
+		if [[ "$f" == */environ && -n "$marker" && "$m" == "$marker" ]]; then
+			seen[$p]=1
+			LEAKED_PIDS+=("$p")
+		elif [[ "$f" == */cmdline && "$m" == "${OCIRT_ROOT:-}" ]]; then
+			exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
+			if [ "$exe" = "$OCIRT" ]; then
+				seen[$p]=1
+				LEAKED_PIDS+=("$p")
+			fi
+		fi
+	done <"$tmp"
+	rm -f "$tmp"
+	return 0
+}
+
 leaked_processes() {
-	local marker f p
-	marker=$(cat "$BATS_TEST_TMPDIR/.marker" 2>/dev/null)
-	{
-		# container processes carry the test's marker in their environment
-		if [ -n "$marker" ]; then
-			grep -lsaF -- "$marker" /proc/[0-9]*/environ 2>/dev/null
-		fi
-		# a runtime process still working on this test's state root
-		if [ -n "${OCIRT_ROOT:-}" ]; then
-			for f in $(grep -lsaF -- "$OCIRT_ROOT" /proc/[0-9]*/cmdline 2>/dev/null); do
-				p=${f%/cmdline}
-				[ "$(readlink "$p/exe" 2>/dev/null)" = "$OCIRT" ] && echo "$f"
-			done
-		fi
-	} | sed -n 's|^/proc/\([0-9]*\)/.*|\1|p' | grep -vx -e "$$" -e "${BASHPID:-0}" | sort -un || true
+	collect_leaked_processes
+	[ ${#LEAKED_PIDS[@]} -eq 0 ] || printf '%s\n' "${LEAKED_PIDS[@]}"
+}
+
+# LEAKED_CGROUPS: cgroup directories named after one of the test's container IDs (any
+# hierarchy, any depth: cgroupfs paths, systemd scopes).
+collect_leaked_cgroups() {
+	local args=() id tmp="$BATS_TEST_TMPDIR/.leak-find"
+	LEAKED_CGROUPS=()
+	collect_cids
+	for id in "${TEST_CIDS[@]}"; do
+		args+=(${args[0]:+-o} -name "*$id*")
+	done
+	[ ${#args[@]} -gt 0 ] || return 0
+	find /sys/fs/cgroup -maxdepth 8 -type d \( "${args[@]}" \) >"$tmp" 2>/dev/null || true
+	mapfile -t LEAKED_CGROUPS <"$tmp"
+	rm -f "$tmp"
+	return 0
 }
 
 leaked_cgroups() {
-	local id
-	for id in $(test_cids | sort -u); do
-		find /sys/fs/cgroup -maxdepth 8 -type d -name "*$id*" 2>/dev/null
-	done
+	collect_leaked_cgroups
+	[ ${#LEAKED_CGROUPS[@]} -eq 0 ] || printf '%s\n' "${LEAKED_CGROUPS[@]}"
+}
+
+# LEAKED_MOUNTS: mountinfo lines of mounts under the test's directory.
+collect_leaked_mounts() {
+	local line
+	LEAKED_MOUNTS=()
+	while read -r line; do
+		[[ "$line" == *" $BATS_TEST_TMPDIR"* ]] && LEAKED_MOUNTS+=("$line")
+	done </proc/self/mountinfo
+	return 0
 }
 
 # check_no_leaks: after every container was deleted, nothing the test made may remain:
 # state dirs, mounts under the test dir, cgroups named after its container IDs, processes.
-# Prints every leak and fails; leaked processes are killed so later tests start clean.
+# Prints every leak and fails; leaks are then cleaned up so later tests start clean.
 check_no_leaks() {
-	local problems="" i pids cg mnt st
+	local problems="" i st p d line
 	for ((i = 0; i < 40; i++)); do
-		pids=$(leaked_processes)
-		[ -z "$pids" ] && break
+		collect_leaked_processes
+		[ ${#LEAKED_PIDS[@]} -eq 0 ] && break
 		sleep 0.05
 	done
-	if [ -n "$pids" ]; then
-		for p in $pids; do
+	if [ ${#LEAKED_PIDS[@]} -gt 0 ]; then
+		for p in "${LEAKED_PIDS[@]}"; do
 			problems+="leaked process $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"$'\n'
 		done
-		kill -9 $pids 2>/dev/null || true
+		kill -9 "${LEAKED_PIDS[@]}" 2>/dev/null || true
 	fi
-	if [ -d "${OCIRT_ROOT:-}" ]; then
-		st=$(find "$OCIRT_ROOT" -mindepth 1 -maxdepth 1 2>/dev/null)
-		[ -z "$st" ] || problems+="leaked state: $st"$'\n'
+	if [ -n "${OCIRT_ROOT:-}" ] && [ -d "$OCIRT_ROOT" ]; then
+		for st in "$OCIRT_ROOT"/* "$OCIRT_ROOT"/.[!.]*; do
+			[ -e "$st" ] || [ -L "$st" ] || continue
+			# ocirt's own caches are not container state
+			[ "${st##*/}" = .seccomp-cache ] && continue
+			problems+="leaked state: $st"$'\n'
+		done
 	fi
-	mnt=$(grep -F " $BATS_TEST_TMPDIR" /proc/self/mountinfo || true)
-	if [ -n "$mnt" ]; then
-		problems+="leaked mounts:"$'\n'"$mnt"$'\n'
-		awk '{print $5}' <<<"$mnt" | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+	collect_leaked_mounts
+	if [ ${#LEAKED_MOUNTS[@]} -gt 0 ]; then
+		problems+="leaked mounts:"$'\n'
+		for ((i = ${#LEAKED_MOUNTS[@]} - 1; i >= 0; i--)); do
+			line=${LEAKED_MOUNTS[i]}
+			problems+="$line"$'\n'
+			read -r _ _ _ _ d _ <<<"$line"
+			umount -l "$d" 2>/dev/null || true
+		done
 	fi
 	for ((i = 0; i < 20; i++)); do
-		cg=$(leaked_cgroups)
-		[ -z "$cg" ] && break
+		collect_leaked_cgroups
+		[ ${#LEAKED_CGROUPS[@]} -eq 0 ] && break
 		sleep 0.05
 	done
-	if [ -n "$cg" ]; then
-		problems+="leaked cgroups:"$'\n'"$cg"$'\n'
-		sort -r <<<"$cg" | while read -r d; do rmdir "$d" 2>/dev/null || true; done
+	if [ ${#LEAKED_CGROUPS[@]} -gt 0 ]; then
+		problems+="leaked cgroups:"$'\n'
+		# deepest first
+		for ((i = ${#LEAKED_CGROUPS[@]} - 1; i >= 0; i--)); do
+			problems+="${LEAKED_CGROUPS[i]}"$'\n'
+		done
+		for ((p = 0; p < 3; p++)); do
+			for ((i = ${#LEAKED_CGROUPS[@]} - 1; i >= 0; i--)); do
+				rmdir "${LEAKED_CGROUPS[i]}" 2>/dev/null || true
+			done
+		done
 	fi
 	if [ -n "$problems" ]; then
 		echo "check_no_leaks:" >&2
