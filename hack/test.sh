@@ -172,6 +172,8 @@ if [ -n "$vm" ]; then
 	if [ -z "$vm_tests" ] && [ ! -w /dev/kvm ]; then
 		vm_tests="tests/vm/sanity.bats tests/runtime/lifecycle.bats tests/runtime/cgroups.bats"
 		echo "test.sh: no KVM: the VM runs $vm_tests"
+		# bound the run: a stuck guest must not eat CI's whole budget
+		export OCIRT_VM_TIMEOUT=${OCIRT_VM_TIMEOUT:-900}
 	fi
 	make -C "$builddir" check-vm MODE="$vm" ${vm_tests:+VM_TESTS="$vm_tests"} 2>&1 | tee "$vmlog"
 	vmstatus=${PIPESTATUS[0]}
