@@ -211,6 +211,50 @@ teardown() {
 	[[ "$output" == *"$(task_pid "$NAME")"* ]]
 }
 
+@test "containerd: ctr run options: --read-only, --mount bind ro, --net-host, --seccomp, --privileged" {
+	ctr_ocirt run --rm --read-only "$ENGINE_IMAGE_REF" "$NAME" sh -c 'touch /x 2>/dev/null; echo ro=$?'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *ro=1* ]]
+	mkdir -p "$BATS_TEST_TMPDIR/h"
+	echo bound >"$BATS_TEST_TMPDIR/h/f"
+	ctr_ocirt run --rm --mount "type=bind,src=$BATS_TEST_TMPDIR/h,dst=/h,options=rbind:ro" \
+		"$ENGINE_IMAGE_REF" "$NAME" sh -c 'cat /h/f; touch /h/g 2>/dev/null; echo w=$?'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *bound* ]]
+	[[ "$output" == *w=1* ]]
+	# host network: the same interfaces as the host
+	ctr_ocirt run --rm --net-host "$ENGINE_IMAGE_REF" "$NAME" sh -c 'ls /sys/class/net | wc -l'
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | tr -d ' \r')" = "$(ls /sys/class/net | wc -l)" ]
+	# containerd's default seccomp profile is applied (mode 2 = filter)
+	ctr_ocirt run --rm --seccomp "$ENGINE_IMAGE_REF" "$NAME" grep Seccomp: /proc/self/status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Seccomp:"*2* ]]
+	ctr_ocirt run --rm --privileged "$ENGINE_IMAGE_REF" "$NAME" sh -c 'grep CapEff /proc/self/status; ls /dev | wc -l'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *CapEff* ]]
+}
+
+@test "containerd: ctr run --with-ns joins a network namespace made by the test" {
+	command -v ip >/dev/null || skip "ip(8) is not installed"
+	local ns="ocirt-eng-$NAME"
+	ip netns add "$ns"
+	ctr_ocirt run --rm --with-ns "network:/var/run/netns/$ns" "$ENGINE_IMAGE_REF" "$NAME" ls /sys/class/net
+	ip netns del "$ns"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | tr -d '\r')" = lo ]
+}
+
+@test "containerd: ctr run --cgroup puts the task in the given cgroup path" {
+	requires cgroup_v1 cgroup_ctrl:memory
+	ctr_ocirt run --rm --cgroup "/$CTR_NS-custom/$NAME" "$ENGINE_IMAGE_REF" "$NAME" \
+		sh -c 'grep -E "^[0-9]+:memory:" /proc/self/cgroup'
+	local st=$status out=$output
+	rmdir_cgroup "$CTR_NS-custom"
+	[ "$st" -eq 0 ]
+	[[ "$out" == *":memory:/$CTR_NS-custom/$NAME"* ]]
+}
+
 @test "containerd: ctr task exec runs a process in the container with its exit code" {
 	skip "FINDINGS.md #1: ocirt exec is not implemented (\`exec\`: not implemented yet)"
 	start_sleeper "$NAME"
@@ -253,8 +297,9 @@ teardown() {
 	[ -z "$output" ]
 	run __ctr containers ls -q
 	[ -z "$output" ]
-	# ocirt's state root holds no container
-	run find "$CTRD_DIR/ocirt-root" -mindepth 2
+	# ocirt's state root holds no container (its seccomp filter cache is not per container:
+	# FINDINGS.md, notes)
+	run find "$CTRD_DIR/ocirt-root" -mindepth 2 -not -path '*/.seccomp~cache*'
 	echo "$output" >&2
 	[ -z "$output" ]
 	# no container cgroup left under /$CTR_NS

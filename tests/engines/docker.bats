@@ -202,6 +202,57 @@ ctr_cgroup() { # ctr_cgroup CONTROLLER: the container's v1 cgroup path for CONTR
 	[ "$(docker inspect -f '{{.State.ExitCode}}' "$NAME")" = 137 ]
 }
 
+@test "docker: run options: -i stdin, --read-only, --user, --init, --tmpfs, --hostname, --ulimit, --pids-limit" {
+	run bash -c "echo piped-in | timeout 60 docker run --rm -i --pull never --network none --runtime ocirt '$ENGINE_IMAGE_REF' cat"
+	[ "$status" -eq 0 ]
+	[ "$output" = piped-in ]
+	dk_run --rm --read-only -- sh -c 'touch /x 2>/dev/null; echo ro=$?'
+	[ "$output" = ro=1 ]
+	dk_run --rm --user 1000:1000 -- id -u
+	[ "$output" = 1000 ]
+	dk_run --rm --init -- sh -c 'cat /proc/1/cmdline | tr "\0" " "'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *docker-init* ]]
+	dk_run --rm --tmpfs /run:size=1m -- sh -c 'grep " /run " /proc/mounts'
+	[[ "$output" == *"tmpfs /run tmpfs"*size=1024k* ]]
+	dk_run --rm --hostname hx -- hostname
+	[ "$output" = hx ]
+	dk_run --rm --ulimit nofile=123:456 -- sh -c 'echo $(ulimit -n) $(ulimit -Hn)'
+	[ "$output" = "123 456" ]
+	if [ -d /sys/fs/cgroup/pids ]; then
+		dk_run --rm --pids-limit 20 -- cat /sys/fs/cgroup/pids/pids.max
+		[ "$output" = 20 ]
+	fi
+}
+
+@test "docker: joining another container's namespaces (--pid/--ipc/--network container:)" {
+	dk_run -d --name "$NAME" --ipc shareable -- sleep 1000
+	[ "$status" -eq 0 ]
+	dk run --rm --pull never --runtime ocirt --pid "container:$NAME" --ipc "container:$NAME" \
+		--network "container:$NAME" "$ENGINE_IMAGE_REF" sh -c 'cat /proc/1/cmdline | tr "\0" " "'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"sleep 1000"* ]]
+}
+
+@test "docker: logs, restart, start of a stopped container, --restart on-failure" {
+	dk_run -d --name "$NAME" -- sh -c 'echo to-log; trap "exit 0" TERM; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	wait_until 20 eval "docker logs $NAME 2>/dev/null | grep -q to-log"
+	dk restart -t 5 "$NAME"
+	[ "$status" -eq 0 ]
+	[ "$(docker inspect -f '{{.State.Running}}' "$NAME")" = true ]
+	dk stop -t 5 "$NAME"
+	[ "$status" -eq 0 ]
+	dk start "$NAME"
+	[ "$status" -eq 0 ]
+	wait_until 20 eval "[ \"\$(docker logs $NAME 2>/dev/null | grep -c to-log)\" = 3 ]"
+	docker rm -f "$NAME" >/dev/null
+	dk_run -d --name "$NAME" --restart on-failure:2 -- sh -c 'exit 5'
+	[ "$status" -eq 0 ]
+	wait_until 30 eval "[ \"\$(docker inspect -f '{{.State.Status}} {{.RestartCount}}' $NAME)\" = 'exited 2' ]"
+	[ "$(docker inspect -f '{{.State.ExitCode}}' "$NAME")" = 5 ]
+}
+
 @test "docker: exec runs a process with its exit code" {
 	skip "FINDINGS.md #1: ocirt exec is not implemented (docker exec exits 126: \`exec\`: not implemented yet)"
 	start_sleeper
