@@ -419,3 +419,25 @@ skip_if_unimplemented() {
 	ocirt delete "$CID"
 	[ "$status" -eq 0 ]
 }
+
+@test "default state root: /run/ocirt for root, \$XDG_RUNTIME_DIR/ocirt in a user namespace or for users" {
+	requires root unshare setpriv userns
+	local x="$BATS_TEST_TMPDIR/xdg"
+	mkdir -m 0777 "$x"
+	open_tmpdir_path "$x"
+	# root in the initial user namespace ignores XDG_RUNTIME_DIR (and podman's minimal env works)
+	run env -i XDG_RUNTIME_DIR="$x" "$OCIRT" list -q
+	[ "$status" -eq 0 ]
+	[ ! -e "$x/ocirt" ]
+	# root inside a user namespace (rootless podman) honours it...
+	run env -i XDG_RUNTIME_DIR="$x" USER=root unshare -U -r "$OCIRT" list -q
+	[ ! -e "$x/ocirt" ]
+	run env -i XDG_RUNTIME_DIR="$x" unshare -U -r "$OCIRT" list -q
+	[ "$status" -eq 0 ]
+	[ -d "$x/ocirt" ]
+	rm -rf "$x/ocirt"
+	# ...and so does any other user
+	run env -i XDG_RUNTIME_DIR="$x" setpriv --reuid 65534 --regid 65534 --clear-groups "$OCIRT" list -q
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %u "$x/ocirt")" = 65534 ]
+}
