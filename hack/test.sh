@@ -163,6 +163,11 @@ if [ "$fuzz" -gt 0 ] 2>/dev/null; then
 	fi
 fi
 
+if [ -n "$vm" ] && ! command -v qemu-system-x86_64 >/dev/null; then
+	echo "test.sh: qemu-system-x86_64 not installed: skipping the VM harness"
+	skipped=$((skipped + 1))
+	vm=
+fi
 if [ -n "$vm" ]; then
 	step "VM harness: make check-vm MODE=$vm"
 	vmlog=$builddir/check-vm-$vm.out
