@@ -41,7 +41,7 @@ VERB(exec)
 	r = cli_parse(v, opts, argc, argv, OPT_IN_ORDER, ARGS_MIN, 1, &args, NULL, err);
 	if (r != 0)
 		return r > 0 ? 0 : r;
-	/* usage errors exit 1; from here on a failure means the process did not start: 255 */
-	cli->error_status = 255;
+	/* Once libocirt can exec: usage errors exit 1, and from here on a failure means the
+	 * process did not start, which runc reports with 255 (cli->error_status = 255). */
 	return cli_not_implemented(v, err);
 }
