@@ -34,9 +34,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP_SRCDIR=${OCIRT_TOP_SRCDIR:-$(cd "$HERE/../.." && pwd)}
 PROG=run-vm
 
-# Bump when the way cached artifacts are built changes.
-INITRAMFS_FORMAT=1
+# The initramfs bases are rebuilt whenever this script changes (it takes
+# seconds); bump ROOTFS_FORMAT when the Debian image must be rebuilt.
+INITRAMFS_FORMAT=2
 ROOTFS_FORMAT=1
+SELF_SUM=$(sha256sum <"${BASH_SOURCE[0]}" | cut -c1-16)
 
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() {
@@ -359,7 +361,7 @@ build_cgroup2_base() {
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' && pkgs+=("$p")
 	done
 	present=$(dpkg-query -W "${pkgs[@]}" | tr '\n' ' ')
-	key=$(printf '%s\n' "$INITRAMFS_FORMAT" "$KVER" "$present" "$CGROUP2_MODULES" | sha256sum | cut -c1-16)
+	key=$(printf '%s\n' "$INITRAMFS_FORMAT" "$KVER" "$present" "$CGROUP2_MODULES" "$SELF_SUM" | sha256sum | cut -c1-16)
 	out=$CACHE/initramfs-cgroup2-$key.cpio
 	BASE_CPIO=$out
 	[ -f "$out" ] && return 0
@@ -374,6 +376,20 @@ build_cgroup2_base() {
 			[ -d "$p" ] && [ ! -L "$p" ] && continue
 			printf '%s\n' "$p"
 		done | close_over >"$WORK/base.list"
+	# Commands that exist through update-alternatives (awk -> mawk, which,
+	# ...): the links are in no package's file list.
+	local -A have_file=()
+	local -a alt=() alt_final=()
+	local i
+	while IFS= read -r p; do have_file[$p]=1; done <"$WORK/base.list"
+	mapfile -t alt < <(find /usr/bin /usr/sbin -maxdepth 1 -lname '/etc/alternatives/*' 2>/dev/null | sort)
+	if [ ${#alt[@]} -gt 0 ]; then
+		mapfile -t alt_final < <(readlink -f -- "${alt[@]}")
+		for i in "${!alt[@]}"; do
+			usr_path "${alt_final[$i]:-}"
+			[ -n "${have_file[$REPLY]:-}" ] && printf '%s\n' "${alt[$i]}"
+		done | close_over >>"$WORK/base.list"
+	fi
 	copy_paths "$r" <"$WORK/base.list"
 	# merged /usr: directories from old package paths must stay links
 	local d
@@ -411,7 +427,7 @@ build_cgroup2_base() {
 # A busybox-only initramfs that finds the Debian image on virtio-blk.
 build_disk_base() {
 	local key out r
-	key=$(printf '%s\n' "$INITRAMFS_FORMAT" "$KVER" | sha256sum | cut -c1-16)
+	key=$(printf '%s\n' "$INITRAMFS_FORMAT" "$KVER" "$SELF_SUM" | sha256sum | cut -c1-16)
 	out=$CACHE/initramfs-disk-$key.cpio
 	BASE_CPIO=$out
 	[ -f "$out" ] && return 0
@@ -603,7 +619,10 @@ build_payload() {
 			[ -f "$t" ] && tests+=("tests/runtime/$(basename "$t")")
 		done
 	else
-		for t in "${TEST_ARGS[@]}"; do tests+=("$(test_relpath "$t")"); done
+		for t in "${TEST_ARGS[@]}"; do
+			t=$(test_relpath "$t") || exit 2
+			tests+=("$t")
+		done
 	fi
 	TESTS_RUN=("${tests[@]}")
 
@@ -629,10 +648,13 @@ build_payload() {
 		done
 	} >"$o/env"
 
+	# The guest side of the harness always comes from this script's tree.
 	cp "$HERE/guest/init" "$p/init"
-	chmod 0755 "$p/init" "$o/src/tests/vm/guest/run-tests"
+	mkdir -p "$o/vm"
+	cp "$HERE/guest/run-tests" "$HERE/guest/ocirt-vm-test.service" "$o/vm/"
+	chmod 0755 "$p/init" "$o/vm/run-tests"
 	if [ "$MODE" = cgroup2 ]; then
-		echo "::sysinit:/ocirt/src/tests/vm/guest/run-tests" >"$p/etc/inittab"
+		echo "::sysinit:/ocirt/vm/run-tests" >"$p/etc/inittab"
 		echo "::once:/bin/busybox poweroff -f" >>"$p/etc/inittab"
 	else
 		rmdir "$p/etc"
@@ -755,6 +777,8 @@ else
 		fail_reason="$nnot test(s) failed"
 	elif [ -z "$plan" ]; then
 		fail_reason="no TAP plan in the output"
+	elif [ "$plan" = 1..0 ]; then
+		fail_reason="no test ran (plan 1..0)"
 	elif [ "${plan#1..}" -ne $((nok + nnot)) ]; then
 		fail_reason="TAP plan says ${plan#1..} tests, got $((nok + nnot)) results"
 	fi

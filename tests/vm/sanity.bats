@@ -127,7 +127,10 @@ systemd_mode() {
 }
 
 @test "the tools the runtime tests need are present" {
-	command -v bats jq
+	local c
+	for c in bats jq awk sed grep find xargs tar ip unshare nsenter setpriv file which; do
+		command -v "$c" || { echo "$c is missing"; return 1; }
+	done
 	/bin/busybox true
 	# tests build their rootfs from a static busybox
 	run ldd /bin/busybox
