@@ -24,6 +24,11 @@ PENDING_DIFFS=(
 	'^< /sys/fs/cgroup/unified '
 	# masked files: runc's /dev/null binds stay rw, ours are remounted ro
 	'^[<>] /proc/(keys|timer_list|latency_stats|timer_stats|sched_debug|kcore) '
+	# crun vs runc (ocirt follows runc): readonlyPaths keep the /proc mount's
+	# nosuid,nodev,noexec in runc and ocirt, crun drops them; masked directories are a
+	# read-only tmpfs superblock in runc and ocirt, a rw one remounted ro in crun
+	'^[<>] /proc/(bus|fs|irq|sys|sysrq-trigger|asound) '
+	'^[<>] /(proc/acpi|proc/scsi|sys/firmware|sys/dev/block|sys/fs/selinux) '
 )
 
 setup() {
