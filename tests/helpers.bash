@@ -73,7 +73,10 @@ else
 	RECVTTY="${RECVTTY:-$OCIRT_TESTS_BUILDDIR/tools/recvtty}"
 	BUSYBOX="${BUSYBOX:-$(find_busybox)}"
 	if [ -n "$helpers_cache" ]; then
-		declare -p OCIRT OCIRT_TESTS_SRCDIR OCIRT_TESTS_BUILDDIR RECVTTY BUSYBOX >"$helpers_cache.$$"
+		# plain assignments: bats sources this file inside a function, where the
+		# `declare` lines of `declare -p` would make the variables local
+		local_vars_=(OCIRT OCIRT_TESTS_SRCDIR OCIRT_TESTS_BUILDDIR RECVTTY BUSYBOX)
+		for v_ in "${local_vars_[@]}"; do printf '%s=%q\n' "$v_" "${!v_}"; done >"$helpers_cache.$$"
 		mv -f "$helpers_cache.$$" "$helpers_cache"
 	fi
 fi

@@ -1031,8 +1031,10 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 			return mount_err(j, err, copy_src, "tmpcopyup: open the directory to copy");
 	}
 	if (ctx->mount_label && *ctx->mount_label &&
-	    (tmpfs || streq(type, "mqueue") || streq(type, "devpts")) && !data_has_key(data, "context"))
+	    (tmpfs || streq(type, "devpts")) && !data_has_key(data, "context"))
 		data_append(&data, "context=\"%s\"", ctx->mount_label);
+	/* mqueue refuses context= (EINVAL under SELinux); runc labels it after mounting instead,
+	 * which ocirt does not do yet (see the notes) */
 	/* A read-only tmpfs or /dev still receives mount points and device nodes: it is made
 	 * read-only after pivot_root (ocirt_mount_finish_readonly), as runc does. */
 	if (ctx->defer_readonly && (tmpfs || is_dev_dest(j->dest)))

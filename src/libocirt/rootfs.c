@@ -15,6 +15,7 @@
 #include "common/xalloc.h"
 #include "libocirt/mount.h"
 #include "libocirt/rootfs.h"
+#include "libocirt/lsm.h"
 
 static const char *rootfs_propagation(const struct oci_config *c)
 {
@@ -110,7 +111,8 @@ int ocirt_rootfs_mounts(const struct ocirt_rootfs_opts *o, int rootfs_fd, struct
 		.rootfs_fd = rootfs_fd,
 		.rootfs = rootfs_path,
 		.bundle = o->bundle,
-		.mount_label = c->linux_ ? c->linux_->mount_label : NULL,
+		/* context= is an SELinux mount option: other kernels refuse it */
+		.mount_label = c->linux_ && ocirt_selinux_enabled() ? c->linux_->mount_label : NULL,
 		.userns = o->userns,
 		.cgroupns = has_namespace(c, "cgroup"),
 		.defer_readonly = true,

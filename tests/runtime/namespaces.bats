@@ -135,6 +135,9 @@ ns_of() {
 	requires userns
 	with_out_dir
 	chmod 0777 "$OUT"
+	# the rootfs belongs to the container's root (host uid 200000), as a user-namespaced image
+	# would: a rootfs of the host's root is not writable there (no mapping, no DAC override)
+	chown -R 200000:200000 "$BUNDLE/rootfs"
 	# proc only: the device and devpts mounts of a user namespace are the rootfs' business
 	update_config '.mounts = [{"destination": "/proc", "type": "proc", "source": "proc"}, {"destination": "/out", "type": "bind", "source": "'"$OUT"'", "options": ["rbind", "rw"]}]
 		| del(.linux.maskedPaths, .linux.readonlyPaths) | .root.readonly = false
@@ -157,6 +160,7 @@ ns_of() {
 	NETNS="ocirt-test-$CID"
 	ip netns add "$NETNS"
 	with_out_dir
+	chown -R 200000:200000 "$BUNDLE/rootfs" # see above
 	update_config '.mounts = [{"destination": "/proc", "type": "proc", "source": "proc"}, {"destination": "/out", "type": "bind", "source": "'"$OUT"'", "options": ["rbind", "rw"]}]
 		| del(.linux.maskedPaths, .linux.readonlyPaths) | .root.readonly = false
 		| .linux.namespaces = [{"type":"pid"},{"type":"mount"},{"type":"uts"},{"type":"ipc"},{"type":"user"},{"type":"network","path":"/var/run/netns/'"$NETNS"'"}]
