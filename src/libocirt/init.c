@@ -647,7 +647,6 @@ _noreturn_ void ocirt_init_main(struct ocirt_init *c)
 {
 	c->rootfs_fd = -1;
 	c->nsteps = ARRAY_SIZE(steps);
-	c->pty_master = -1;
 	c->fifo_fd = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
 		struct ocirt_error *e = NULL;

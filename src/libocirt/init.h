@@ -43,7 +43,6 @@ struct ocirt_init {
 	/* filled while the steps run */
 	bool in_init;       /* this process is the container init (after the pid fork) */
 	int rootfs_fd;
-	int pty_master;
 	int fifo_fd;
 	char *exec_path;
 	char **env;

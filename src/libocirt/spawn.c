@@ -237,8 +237,7 @@ static int run_parent_hooks(struct spawn_state *s, struct ocirt_error **err)
 }
 
 /* Serve the child until READY. */
-static int serve_child(struct spawn_state *s, struct ocirt_init *ic, uint64_t **ret_marks, size_t *ret_nmarks,
-		       struct ocirt_error **err)
+static int serve_child(struct spawn_state *s, uint64_t **ret_marks, size_t *ret_nmarks, struct ocirt_error **err)
 {
 	for (;;) {
 		struct ocirt_sync_msg m;
@@ -320,7 +319,6 @@ static int serve_child(struct spawn_state *s, struct ocirt_init *ic, uint64_t **
 				close(m.fd);
 			return ocirt_error_setx(err, EPROTO, "unexpected message %u from the container init", m.type);
 		}
-		(void)ic;
 	}
 }
 
@@ -550,7 +548,7 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 
 	_cleanup_free_ uint64_t *marks = NULL;
 	size_t nmarks = 0;
-	r = serve_child(s, &ic, &marks, &nmarks, err);
+	r = serve_child(s, &marks, &nmarks, err);
 	if (r < 0)
 		return r;
 	if (marks) {

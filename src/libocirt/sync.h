@@ -16,9 +16,9 @@ enum ocirt_sync_type {
 	SYNC_HOOKS_REQUEST,   /* child -> parent: run prestart + createRuntime now */
 	SYNC_HOOKS_DONE,      /* parent -> child: payload = the init's host pid (int32) */
 	SYNC_PTY_MASTER,      /* child -> parent (foreground run with a terminal): SCM_RIGHTS fd */
-	SYNC_READY,           /* child -> parent: parked on the exec fifo (create) / about to exec */
+	SYNC_READY,           /* child -> parent: about to park on the exec fifo; payload = the
+			       * step end times (uint64 ns each) for --timings, or empty */
 	SYNC_ERROR,           /* child -> parent: errnum + "step: message" */
-	SYNC_TIMINGS,         /* child -> parent: { name offset } marks for --timings */
 	SYNC_USERNS_REQUEST,  /* child -> parent: I unshared a user namespace, write my ID maps */
 	SYNC_USERNS_DONE,     /* parent -> child */
 };

@@ -227,6 +227,8 @@ teardown() {
 	ocirt kill --all "$CID" KILL
 	[ "$status" -eq 0 ]
 	wait_for_status "$CID" stopped
+	# not only the init: the other processes of the cgroup are gone too
+	retry 40 0.05 bash -c '[ -z "$(grep -l -- "/'"$CID"'\$" /proc/[0-9]*/cgroup 2>/dev/null)" ]'
 	ocirt delete "$CID"
 	[ "$status" -eq 0 ]
 }
