@@ -55,8 +55,9 @@ static bool parse_weight(struct jp *p, const struct jnode *v, const char *key, u
 {
 	if (!jp_u16(p, v, key, JP_OPT, out, has))
 		return false;
-	if (*out < 10 || *out > 1000) {
-		jp_fail_at(p, key, "must be between 10 and 1000, got %u", *out);
+	/* 0 means "not set": Docker always sends "blockIO": {"weight": 0}, and runc accepts it */
+	if (*out != 0 && (*out < 10 || *out > 1000)) {
+		jp_fail_at(p, key, "must be 0 (unset) or between 10 and 1000, got %u", *out);
 		return false;
 	}
 	return true;

@@ -184,6 +184,16 @@ check_fails() {
 	[ "$status" -eq 0 ]
 }
 
+@test "check: Docker's blockIO weight 0 means unset (runc accepts it)" {
+	update_config '.linux.resources.blockIO = {"weight": 0}'
+	ocirt check -b "$BUNDLE"
+	[ "$status" -eq 0 ]
+	update_config '.linux.resources.blockIO = {"weight": 9}'
+	ocirt check -b "$BUNDLE"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".linux.resources.blockIO.weight"* ]]
+}
+
 @test "check: missing config.json (runc's message)" {
 	rm "$BUNDLE/config.json"
 	ocirt check -b "$BUNDLE"

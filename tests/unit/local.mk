@@ -32,5 +32,5 @@ check_PROGRAMS += tests/unit/test-mount-options tests/unit/test-path-util tests/
 TESTS += tests/unit/test-mount-options tests/unit/test-path-util
 tests_unit_test_mount_options_LDADD = libocirt.a libocispec.a libocirt-common.a $(YAJL_LIBS)
 tests_unit_test_path_util_LDADD = libocirt-common.a
-tests_tools_rootfs_harness_LDADD = libocirt.a libocispec.a libocirt-common.a $(YAJL_LIBS)
+tests_tools_rootfs_harness_LDADD = libocirt.a libocispec.a libocirt-common.a $(YAJL_LIBS) $(SELINUX_LIBS)
 include tests/unit/local-lifecycle.mk
