@@ -490,7 +490,7 @@ check_no_leaks() {
 		for st in "$OCIRT_ROOT"/* "$OCIRT_ROOT"/.[!.]*; do
 			[ -e "$st" ] || [ -L "$st" ] || continue
 			# ocirt's own caches are not container state
-			[ "${st##*/}" = .seccomp-cache ] && continue
+			[ "${st##*/}" = .seccomp~cache ] && continue
 			problems+="leaked state: $st"$'\n'
 		done
 	fi
