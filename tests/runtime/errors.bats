@@ -78,7 +78,7 @@ teardown() {
 
 @test "killed in the middle of create: the child dies with it, delete -f cleans up" {
 	local hook="$BATS_TEST_TMPDIR/slow.sh"
-	printf '#!/bin/sh\necho $PPID > %s/creator\nsleep 30\n' "$BATS_TEST_TMPDIR" >"$hook"
+	printf '#!/bin/sh\necho $$ > %s/hookpid\necho $PPID > %s/creator\nexec sleep 30\n' "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR" >"$hook"
 	chmod +x "$hook"
 	update_config '.hooks = {"createRuntime": [{"path": "'"$hook"'"}]}'
 	set_args /bin/sleep 100
@@ -89,7 +89,8 @@ teardown() {
 	testcontainer "$CID" creating
 	kill -9 "$creator"
 	wait "$creator" || true
-	pkill -f "sleep 30" || true
+	# only our hook: other suites may run their own `sleep 30` hooks in parallel
+	kill -9 "$(cat "$BATS_TEST_TMPDIR/hookpid")" 2>/dev/null || true
 	# the child had a parent-death signal: no container process survives
 	local i
 	for ((i = 0; i < 40; i++)); do
