@@ -8,7 +8,7 @@
 #   --sanitizers     also build with ASan+UBSan and run `make check` there
 #   --fuzz SECONDS   also run every libFuzzer target for SECONDS each (needs clang)
 #   --vm MODE        also run the suite in the VM harness (make check-vm MODE=...)
-#   --ci             everything CI runs: --sanitizers --fuzz 30 --vm cgroup2
+#   --ci             everything CI runs: --sanitizers --fuzz 20 --vm cgroup2
 #   --builddir DIR   main build directory (default: build-test)
 #
 # The last line is the summary: "N passed, N failed, N skipped". The exit status is 0 only
@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 	--sanitizers) sanitizers=true ;;
 	--fuzz) fuzz=$2; shift ;;
 	--vm) vm=$2; shift ;;
-	--ci) sanitizers=true; fuzz=30; vm=cgroup2 ;;
+	--ci) sanitizers=true; fuzz=20; vm=cgroup2 ;;
 	--builddir) builddir=$2; shift ;;
 	-h | --help) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 	*) echo "test.sh: unknown option $1" >&2; exit 2 ;;
