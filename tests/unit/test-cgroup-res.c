@@ -38,7 +38,7 @@ static char *mk(const char *base, const char *sub)
 		free(p);
 		return NULL;
 	}
-	made[n_made++] = xstrdup(p);
+	made[n_made++] = p; /* owned by made[]: freed by cleanup() */
 	return p;
 }
 
