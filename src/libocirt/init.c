@@ -531,6 +531,20 @@ static int step_ready(struct ocirt_init *c, struct ocirt_error **err)
 	return 0;
 }
 
+static int step_default_signals(struct ocirt_init *c, struct ocirt_error **err)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	/* SIGKILL/SIGSTOP and glibc's reserved real-time signals refuse this: nothing to reset */
+	for (int s = 1; s < NSIG; s++)
+		(void)sigaction(s, &dfl, NULL);
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		return ocirt_error_set(err, errno, "sigprocmask");
+	return 0;
+}
+
 static int step_exec_fifo(struct ocirt_init *c, struct ocirt_error **err)
 {
 	/* Blocks until `start` (or run) opens the fifo for reading: runc's way. The state
@@ -615,6 +629,9 @@ static const struct step steps[] = {
 	{ "ready", step_ready },
 	/* park until start */
 	{ "exec fifo", step_exec_fifo },
+	/* the program (and its hooks) start with default dispositions and an empty mask,
+	 * whatever the caller ignored or blocked (make, shells' background jobs, conmon) */
+	{ "default signals", step_default_signals },
 	/* in the container, just before execve (spec) */
 	{ "startContainer hooks", step_start_container_hooks, true },
 };
