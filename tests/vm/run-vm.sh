@@ -708,7 +708,7 @@ cgroup2) ;;
 *) drive=(-drive "file=$ROOTFS_IMG,format=raw,if=virtio,snapshot=on,cache=unsafe") ;;
 esac
 
-accel=(-accel tcg,thread=multi -cpu max)
+accel=(-accel tcg,thread=multi -cpu ${OCIRT_VM_CPU:-max})
 if [ "${OCIRT_VM_ACCEL:-auto}" != tcg ] && [ -w /dev/kvm ]; then
 	accel=(-accel kvm -cpu host)
 fi
