@@ -15,7 +15,7 @@ EXTRA_DIST += \
 	tests/vm/guest/run-tests \
 	tests/vm/guest/ocirt-vm-test.service
 
-check-vm: all
+check-vm: all $(check_PROGRAMS)
 	@mode='$(MODE)'; test -n "$$mode" || mode=all; \
 	OCIRT_VM_CACHE="$${OCIRT_VM_CACHE:-$(abs_top_builddir)/tests/vm/cache}"; export OCIRT_VM_CACHE; \
 	OCIRT="$${OCIRT:-$(abs_top_builddir)/ocirt}"; export OCIRT; \

@@ -164,6 +164,15 @@ systemd_mode() {
 	[[ "$output" == *"/ocirt-vm-sanity-$$.scope" ]]
 }
 
+@test "podman sees cgroup v2 and uses the systemd cgroup manager (systemd modes)" {
+	systemd_mode || skip "no systemd in mode $OCIRT_TEST_VM"
+	command -v podman >/dev/null || skip "podman is not in the image"
+	run podman info --format '{{.Host.CgroupsVersion}} {{.Host.CgroupManager}}'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "v2 systemd" ]
+}
+
 @test "SELinux is enabled with a policy loaded (selinux mode)" {
 	[ "$OCIRT_TEST_VM" = selinux ] || skip "SELinux is only enabled in selinux mode"
 	grep -qw selinux /sys/kernel/security/lsm
