@@ -549,20 +549,31 @@ build_payload() {
 	o=$p/ocirt
 	mkdir -p "$o/bin" "$o/src" "$o/sysroot" "$p/etc"
 
-	# The tests tree, without build products and VM caches.
-	local excl=(--exclude=./vm/cache --exclude=./vm/logs --exclude='*.o' --exclude=.deps
-		--exclude='*.log' --exclude='*.trs' --exclude=.dirstamp)
+	# The source tree (tests look at tests/, but also at man/, completions/,
+	# ...), without VCS data, build directories, build products and caches.
+	local excl=(--exclude=./.git --exclude=./autom4te.cache --exclude='./build*'
+		--exclude=./tests/vm/cache --exclude=./tests/vm/logs --exclude='*.o' --exclude='*.a'
+		--exclude='*.lo' --exclude=.deps --exclude=.libs --exclude='*.log' --exclude='*.trs'
+		--exclude=.dirstamp --exclude='./ocirt-*.tar.*') d
 	case "$CACHE" in
-	"$TOP_SRCDIR"/tests/*) excl+=("--exclude=./${CACHE#"$TOP_SRCDIR"/tests/}") ;;
+	"$TOP_SRCDIR"/*) excl+=("--exclude=./${CACHE#"$TOP_SRCDIR"/}") ;;
 	esac
-	mkdir -p "$o/src/tests"
-	tar -C "$TOP_SRCDIR/tests" "${excl[@]}" -cf - . | tar -C "$o/src/tests" -xf - ||
-		die "copying $TOP_SRCDIR/tests failed"
+	while IFS= read -r d; do
+		d=${d%/config.status}
+		[ "$d" = . ] || excl+=("--exclude=$d")
+	done < <(cd "$TOP_SRCDIR" && find . -mindepth 2 -name config.status 2>/dev/null)
+	tar -C "$TOP_SRCDIR" "${excl[@]}" -cf - . | tar -C "$o/src" -xf - ||
+		die "copying $TOP_SRCDIR failed"
+	if [ "$(du -sm "$o/src" | cut -f1)" -gt 200 ]; then
+		log "warning: the source tree copied into the guest is $(du -sh "$o/src" | cut -f1)"
+	fi
 	local guest_builddir=/ocirt/src/tests
 	if [ -n "${OCIRT_TESTS_BUILDDIR:-}" ] && [ -d "$OCIRT_TESTS_BUILDDIR" ] &&
 		[ "$(realpath "$OCIRT_TESTS_BUILDDIR")" != "$(realpath "$TOP_SRCDIR/tests")" ]; then
 		mkdir -p "$o/build/tests"
-		tar -C "$OCIRT_TESTS_BUILDDIR" "${excl[@]}" -cf - . | tar -C "$o/build/tests" -xf -
+		tar -C "$OCIRT_TESTS_BUILDDIR" --exclude=./vm/cache --exclude=./vm/logs --exclude='*.o' \
+			--exclude=.deps --exclude='*.log' --exclude='*.trs' --exclude=.dirstamp \
+			-cf - . | tar -C "$o/build/tests" -xf -
 		guest_builddir=/ocirt/build/tests
 	fi
 
