@@ -103,7 +103,7 @@ HOST_EXTRA=${OCIRT_VM_HOST_EXTRA:-crun runc}
 # Modules loaded at boot in cgroup2 mode (the Debian image loads its own).
 CGROUP2_MODULES=${OCIRT_VM_MODULES:-overlay veth bridge br_netfilter tun loop dummy macvlan ipvlan fuse x_tables ip_tables iptable_filter iptable_nat xt_MASQUERADE nf_tables nft_chain_nat nft_masq sch_netem}
 # Host packages whose files make up the cgroup2 initramfs; missing ones are skipped.
-CGROUP2_PACKAGES=${OCIRT_VM_PACKAGES:-bash dash hostname debianutils libc-bin bats jq libjq1 libonig5 busybox-static coreutils util-linux mount procps psmisc grep sed mawk gawk findutils diffutils tar gzip xz-utils iproute2 libcap2-bin strace file libmagic1 libmagic-mgc e2fsprogs kmod socat netcat-openbsd bpftool}
+CGROUP2_PACKAGES=${OCIRT_VM_PACKAGES:-bash dash hostname debianutils libc-bin bats jq libjq1 libonig5 busybox-static coreutils util-linux mount procps psmisc grep sed mawk gawk findutils diffutils tar gzip xz-utils iproute2 libcap2-bin strace file libmagic1 libmagic-mgc e2fsprogs kmod socat netcat-openbsd}
 # Packages of the Debian image (systemd, selinux, apparmor modes).
 ROOTFS_PACKAGES=${OCIRT_VM_ROOTFS_PACKAGES:-systemd systemd-sysv dbus libpam-systemd bash bats jq busybox-static util-linux mount procps psmisc iproute2 kmod libcap2-bin strace file findutils diffutils tar gzip xz-utils e2fsprogs libseccomp2 libyajl2 libcap2 libsystemd0 libselinux1 selinux-basics selinux-policy-default selinux-utils policycoreutils apparmor podman conmon crun runc uidmap slirp4netns fuse-overlayfs catatonit golang-github-containers-common}
 
