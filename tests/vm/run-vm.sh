@@ -651,7 +651,7 @@ build_payload() {
 		echo "OCIRT_VM_SHELL=$SHELL_MODE"
 		# pass-through of test knobs
 		local v
-		for v in $(compgen -e | grep -E '^(OCIRT_TEST_|OCIRT_VM_INJECT$)' | grep -v '^OCIRT_TEST_VM$'); do
+		for v in $(compgen -e | grep -E '^(OCIRT_TEST_|OCIRT_VM_INJECT$|OCIRT_VM_TEST_CGROUP$)' | grep -v '^OCIRT_TEST_VM$'); do
 			echo "export $v=$(printf '%q' "${!v}")"
 		done
 		for v in ${OCIRT_VM_PASS_ENV:-}; do

@@ -59,6 +59,18 @@ systemd_mode() {
 	fi
 }
 
+@test "OCIRT_VM_TEST_CGROUP: the tests run in that leaf cgroup, PID 1 is not in the root" {
+	[ -n "${OCIRT_VM_TEST_CGROUP:-}" ] && [ "$OCIRT_VM_TEST_CGROUP" != / ] ||
+		skip "the tests run in the root cgroup (OCIRT_VM_TEST_CGROUP unset)"
+	[ "$OCIRT_TEST_VM" = cgroup2 ] || skip "systemd places the tests in mode $OCIRT_TEST_VM"
+	local cg
+	cg=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	echo "cgroup: $cg"
+	[[ "$cg" == "$OCIRT_VM_TEST_CGROUP"* ]]
+	[ -e "/sys/fs/cgroup$cg/cgroup.freeze" ]
+	[ "$(cat /proc/1/cgroup)" = "0::/init.scope" ]
+}
+
 @test "a new cgroup gets memory and pids limits and takes a process" {
 	local cg=/sys/fs/cgroup/ocirt-vm-sanity-$$
 	mkdir "$cg"
