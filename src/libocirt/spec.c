@@ -12,6 +12,7 @@
 
 #include "common/strv.h"
 #include "common/xalloc.h"
+#include "libocirt/cgroup.h"
 #include "libocirt/container.h"
 
 static char **strv_of(const char *const *v)
@@ -130,6 +131,9 @@ struct oci_config *ocirt_spec_default(bool rootless)
 	add_namespace(l, "ipc");
 	add_namespace(l, "uts");
 	add_namespace(l, "mount");
+	/* runc adds a cgroup namespace on pure cgroup v2 hosts */
+	if (ocirt_cgroup_detect_layout() == OCIRT_CGROUP_UNIFIED)
+		add_namespace(l, "cgroup");
 	if (rootless)
 		add_namespace(l, "user");
 	l->masked_paths = STRV("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
