@@ -32,4 +32,5 @@ libocirt_a_SOURCES += src/libocirt/container-cgroup.c src/libocirt/container-cgr
 libocirt_a_SOURCES += src/libocirt/cgroup-stats.c
 libocirt_a_SOURCES += src/libocirt/init.c src/libocirt/init.h
 libocirt_a_SOURCES += src/libocirt/spawn.c src/libocirt/spawn.h
+libocirt_a_SOURCES += src/libocirt/userns.c src/libocirt/userns.h
 libocirt_a_SOURCES += src/libocirt/container.c

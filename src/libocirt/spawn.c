@@ -39,6 +39,7 @@
 #include "libocirt/spawn.h"
 #include "libocirt/sync.h"
 #include "libocirt/terminal.h"
+#include "libocirt/userns.h"
 
 
 void ocirt_spawned_release(struct ocirt_spawned *s)
@@ -72,41 +73,13 @@ int ocirt_write_pid_file(const char *path, pid_t pid, struct ocirt_error **err)
 	return 0;
 }
 
-static char *format_mappings(const struct oci_id_mapping *m, size_t n)
-{
-	char *s = xstrdup("");
-	for (size_t i = 0; i < n; i++) {
-		char *t = xasprintf("%s%u %u %u\n", s, (unsigned)m[i].container_id, (unsigned)m[i].host_id,
-				    (unsigned)m[i].size);
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
-/* Structure only for now: root writes the maps directly; rootless (newuidmap, setgroups
- * deny for a single mapping) comes with the security issue. */
+/* The container's user namespace maps (userns.c: directly, or newuidmap/newgidmap). */
 static int write_id_maps(pid_t pid, const struct oci_config *c, struct ocirt_error **err)
 {
-	const struct oci_linux *l = c->linux_;
-	if (!l || l->uid_mappings_len == 0 || l->gid_mappings_len == 0)
+	struct ocirt_id_maps m;
+	if (!ocirt_userns_config_maps(c, &m))
 		return ocirt_error_setx(err, EINVAL, "user namespaces enabled, but no uid or gid mappings found");
-	char path[64];
-	_cleanup_free_ char *uids = format_mappings(l->uid_mappings, l->uid_mappings_len);
-	_cleanup_free_ char *gids = format_mappings(l->gid_mappings, l->gid_mappings_len);
-	if (geteuid() != 0) {
-		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
-		write_file_string_at(AT_FDCWD, path, "deny");
-	}
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-	int r = write_file_string_at(AT_FDCWD, path, uids);
-	if (r < 0)
-		return ocirt_error_set(err, -r, "write uid_map of %d", (int)pid);
-	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-	r = write_file_string_at(AT_FDCWD, path, gids);
-	if (r < 0)
-		return ocirt_error_set(err, -r, "write gid_map of %d", (int)pid);
-	return 0;
+	return ocirt_userns_write_maps(pid, &m, err);
 }
 
 /* runc's terminal rules, checked before anything exists. */
@@ -427,6 +400,9 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	r = ocirt_cgroup_create(s->cg, cgpath, s->id, err);
 	if (r < 0)
 		return r;
+	if (s->cg->rootless && s->cg->ndirs == 0 && c->linux_ && c->linux_->resources)
+		log_warning("rootless: no cgroup is writable by uid %u (no delegation): linux.resources are not applied",
+			    (unsigned)geteuid());
 	ocirt_timing_mark("cgroup create");
 	r = ocirt_cgroup_apply_config(s->cg, c->linux_, err);
 	if (r < 0)

@@ -249,6 +249,8 @@ static void check_userns(struct checker *ck, const struct oci_config *c)
 	if (!l)
 		return;
 	if (!userns) {
+		if (geteuid() != 0)
+			problem(ck, ".linux.namespaces: rootless container requires user namespaces");
 		if (l->uid_mappings_len)
 			problem(ck, ".linux.uidMappings: uid mappings need a user namespace (no \"user\" entry in "
 				    ".linux.namespaces)");
@@ -259,6 +261,14 @@ static void check_userns(struct checker *ck, const struct oci_config *c)
 	}
 	if (!new_userns)
 		return;
+	if (!l->uid_mappings_len && !l->gid_mappings_len && geteuid() != 0) {
+		/* rootless: the caller's own ids become root (userns.c, crun's default) */
+		if (c->process && (c->process->user.uid != 0 || c->process->user.gid != 0))
+			problem(ck, ".process.user: without uidMappings/gidMappings a rootless container maps only "
+				    "the caller's IDs, to 0:0; %u:%u is not mapped",
+				c->process->user.uid, c->process->user.gid);
+		return;
+	}
 	if (!l->uid_mappings_len)
 		problem(ck, ".linux.uidMappings: a new user namespace needs uid mappings");
 	if (!l->gid_mappings_len)
