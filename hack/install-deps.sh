@@ -39,6 +39,10 @@ optional=(
 	crun runc clang libclang-rt-14-dev libclang-rt-dev
 	qemu-system-x86 debootstrap e2fsprogs cpio
 	uidmap strace man-db
+	# the engine suites (make check-engines): containerd + its CRI plugin (a Python CRI
+	# client on grpcio, a catatonit pause image, the CNI loopback plugin), docker, podman
+	containerd docker.io podman conmon catatonit containernetworking-plugins
+	python3-grpcio python3-protobuf protobuf-compiler
 )
 
 apt-get update -q

@@ -1,10 +1,11 @@
-# Engine integration suites (containerd, docker): not part of `make check`.
+# Engine integration suites (containerd, its CRI plugin, docker): not part of `make check`.
 # They start private daemons and skip cleanly when an engine is not installed.
 #
 #   make check-engines                                      every engine suite
 #   make check-engines ENGINE_TESTS=tests/engines/containerd.bats
 ENGINE_SUITES = \
 	tests/engines/containerd.bats \
+	tests/engines/cri.bats \
 	tests/engines/docker.bats
 EXTRA_DIST += \
 	$(ENGINE_SUITES) \
@@ -12,7 +13,11 @@ EXTRA_DIST += \
 	tests/engines/mkimage.sh \
 	tests/engines/containerd-config.toml.in \
 	tests/engines/docker-daemon.json \
-	tests/engines/FINDINGS.md
+	tests/engines/FINDINGS.md \
+	tests/engines/cri/cri.proto \
+	tests/engines/cri/cri-client.py \
+	tests/engines/cri/fake-eth0 \
+	tests/engines/cri/containerd-cri.toml.in
 
 check-engines: all
 	@test -n '$(BATS)' || { echo 'check-engines: bats not found' >&2; exit 1; }
