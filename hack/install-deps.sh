@@ -5,13 +5,20 @@
 #
 #   hack/install-deps.sh            build + test dependencies
 #   hack/install-deps.sh --build    only what the build needs
+#   hack/install-deps.sh --engines  also docker, containerd, podman (the engine suites)
 #
 # Optional packages (other runtimes to compare against, the VM harness, the fuzzing
 # toolchain) are installed when the distribution has them and skipped otherwise.
 set -euo pipefail
 
-build_only=false
-[ "${1:-}" = --build ] && build_only=true
+build_only=false with_engines=false
+for a in "$@"; do
+	case "$a" in
+	--build) build_only=true ;;
+	--engines) with_engines=true ;;
+	*) echo "install-deps: unknown option $a" >&2; exit 2 ;;
+	esac
+done
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (sudo $0)" >&2
@@ -39,8 +46,12 @@ optional=(
 	crun runc clang libclang-rt-14-dev libclang-rt-dev
 	qemu-system-x86 debootstrap e2fsprogs cpio
 	uidmap strace man-db
-	# the engine suites (make check-engines): containerd + its CRI plugin (a Python CRI
-	# client on grpcio, a catatonit pause image, the CNI loopback plugin), docker, podman
+)
+# --engines: what the engine suites (make check-engines) drive: containerd + its CRI plugin
+# (a Python CRI client on grpcio, a catatonit pause image, the CNI loopback plugin),
+# docker, podman with conmon. Their daemons are not started by the installation: the suites
+# start private ones (no docker0 bridge, no system state touched).
+engines=(
 	containerd docker.io podman conmon catatonit containernetworking-plugins
 	python3-grpcio python3-protobuf protobuf-compiler
 )
@@ -62,5 +73,15 @@ if ! $build_only; then
 		apt-get install -y -q --no-install-recommends "${avail[@]}" ||
 			echo "install-deps: some optional packages failed to install; continuing" >&2
 	fi
+fi
+if $with_engines; then
+	# keep the packages' daemons from starting (docker would make a docker0 bridge)
+	policy=/usr/sbin/policy-rc.d
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+		trap 'rm -f "$policy"' EXIT
+	fi
+	apt-get install -y -q --no-install-recommends "${engines[@]}"
 fi
 echo "install-deps: done"

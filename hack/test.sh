@@ -8,7 +8,9 @@
 #   --sanitizers     also build with ASan+UBSan and run `make check` there
 #   --fuzz SECONDS   also run every libFuzzer target for SECONDS each (needs clang)
 #   --vm MODE        also run the suite in the VM harness (make check-vm MODE=...)
-#   --ci             everything CI runs: --sanitizers --fuzz 20 --vm cgroup2
+#   --engines        also run the engine suites (make check-engines: containerd, CRI,
+#                    docker, podman; installs the engines when they are missing)
+#   --ci             everything CI runs: --sanitizers --fuzz 20 --vm cgroup2 --engines
 #   --builddir DIR   main build directory (default: build-test)
 #
 # The last line is the summary: "N passed, N failed, N skipped". The exit status is 0 only
@@ -21,6 +23,7 @@ deps=auto
 sanitizers=false
 fuzz=0
 vm=
+engines=false
 jobs=$(nproc 2>/dev/null || echo 2)
 
 while [ $# -gt 0 ]; do
@@ -29,7 +32,8 @@ while [ $# -gt 0 ]; do
 	--sanitizers) sanitizers=true ;;
 	--fuzz) fuzz=$2; shift ;;
 	--vm) vm=$2; shift ;;
-	--ci) sanitizers=true; fuzz=20; vm=cgroup2 ;;
+	--engines) engines=true ;;
+	--ci) sanitizers=true; fuzz=20; vm=cgroup2; engines=true ;;
 	--builddir) builddir=$2; shift ;;
 	-h | --help) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 	*) echo "test.sh: unknown option $1" >&2; exit 2 ;;
@@ -79,6 +83,14 @@ if [ "$deps" = auto ]; then
 		fi
 		step "installing dependencies"
 		"$src/hack/install-deps.sh" || { echo "test.sh: install-deps failed" >&2; exit 1; }
+	fi
+	if $engines && [ "$(id -u)" -eq 0 ]; then
+		missing=false
+		for c in containerd ctr dockerd podman conmon catatonit protoc; do command -v "$c" >/dev/null || missing=true; done
+		if $missing; then
+			step "installing the engines"
+			"$src/hack/install-deps.sh" --engines || error "install-deps --engines"
+		fi
 	fi
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -187,6 +199,18 @@ if [ -n "$vm" ]; then
 		error "check-vm MODE=$vm"
 		# a harness failure without any TAP failure still counts as one
 		grep -qE '^not ok [0-9]+' "$vmlog" || failed=$((failed + 1))
+	fi
+fi
+
+if $engines; then
+	step "engine suites: make check-engines"
+	englog=$builddir/check-engines.out
+	make -C "$builddir" check-engines 2>&1 | tee "$englog"
+	engstatus=${PIPESTATUS[0]}
+	count_tap "$englog"
+	if [ "$engstatus" -ne 0 ]; then
+		error "check-engines"
+		grep -qE '^not ok [0-9]+' "$englog" || failed=$((failed + 1))
 	fi
 fi
 
