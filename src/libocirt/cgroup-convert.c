@@ -105,7 +105,9 @@ int ocirt_cg_cpu_max(bool has_quota, int64_t quota, bool has_period, uint64_t pe
 	if (current) {
 		char qs[OCIRT_CG_VALUE_MAX];
 		uint64_t ps;
-		if (sscanf(current, "%63s %" SCNu64, qs, &ps) == 2) {
+		/* only a well-formed "<n|max> <period>": anything else would not fit buf */
+		if (sscanf(current, "%63s %" SCNu64, qs, &ps) == 2 && strlen(qs) <= 20 &&
+		    (streq(qs, "max") || strspn(qs, "0123456789") == strlen(qs))) {
 			snprintf(cur_quota, sizeof(cur_quota), "%s", qs);
 			cur_period = ps;
 		}
@@ -159,6 +161,8 @@ int ocirt_cg_hugepage_parse(const char *s, uint64_t *ret_bytes)
 		mult = 1ULL << 30;
 	else if (streq(unit, "TB") || streq(unit, "T") || streq(unit, "TIB"))
 		mult = 1ULL << 40;
+	else if (streq(unit, "PB") || streq(unit, "P") || streq(unit, "PIB")) /* ocirt_cg_hugepage_name's top unit */
+		mult = 1ULL << 50;
 	else
 		return -EINVAL;
 	if (n > UINT64_MAX / mult)

@@ -34,3 +34,7 @@ libocirt_a_SOURCES += src/libocirt/init.c src/libocirt/init.h
 libocirt_a_SOURCES += src/libocirt/spawn.c src/libocirt/spawn.h
 libocirt_a_SOURCES += src/libocirt/userns.c src/libocirt/userns.h
 libocirt_a_SOURCES += src/libocirt/container.c
+if ENABLE_FUZZING
+# coverage for libFuzzer (tests/fuzz: the translators)
+libocirt_a_CFLAGS += -fsanitize=fuzzer-no-link
+endif

@@ -47,8 +47,9 @@ static int parse_rt(const char *s, int *ret)
 	if ((*rest != '+' && *rest != '-') || !isdigit((unsigned char)rest[1]))
 		return -1;
 	char *end;
+	errno = 0;
 	long off = strtol(rest + 1, &end, 10);
-	if (*end != '\0')
+	if (*end != '\0' || errno != 0 || off > SIGRTMAX) /* base +/- off must not overflow (fuzz-signal) */
 		return -1;
 	long v = *rest == '+' ? base + off : base - off;
 	if (v < SIGRTMIN || v > SIGRTMAX)

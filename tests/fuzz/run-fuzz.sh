@@ -16,7 +16,11 @@ shift || true
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 builddir=${FUZZ_BUILDDIR:-$srcdir/build-fuzz}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(config process resources state features)
+targets_of_local_mk() {
+	awk '/^FUZZ_TARGETS *=/ { on = 1; sub(/^FUZZ_TARGETS *=/, "") } on { print; if (!/\\$/) exit }' \
+		"$srcdir/tests/fuzz/local.mk" | tr ' \\\t' '\n\n\n' | sed -n 's|^tests/fuzz/fuzz-||p'
+}
+[ ${#targets[@]} -gt 0 ] || targets=($(targets_of_local_mk))
 
 if ! command -v clang >/dev/null; then
 	echo "run-fuzz: clang not found, skipping" >&2
