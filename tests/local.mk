@@ -38,3 +38,4 @@ if HAVE_BATS
 TESTS += $(BATS_SUITES)
 endif
 BATS_SUITES += tests/runtime/devices.bats tests/runtime/mounts.bats tests/runtime/rootfs.bats
+include tests/shim/local.mk
