@@ -14,6 +14,6 @@ ocishim_SOURCES = \
 	shim/ctl.c \
 	shim/exit.c \
 	shim/oom.c
-ocishim_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS)
-ocishim_LDADD = libocirt-common.a $(SYSTEMD_LIBS)
+ocishim_CFLAGS = $(AM_CFLAGS)
+ocishim_LDADD = libocirt-common.a
 EXTRA_DIST += shim/README.md
