@@ -24,6 +24,7 @@
 #include "common/strv.h"
 #include "common/timing.h"
 #include "common/xalloc.h"
+#include "libocirt/exe-protect.h"
 #include "libocirt/hooks.h"
 #include "libocirt/init.h"
 #include "libocirt/lsm.h"
@@ -116,6 +117,14 @@ static int step_user_namespace(struct ocirt_init *c, struct ocirt_error **err)
 	}
 	/* the maps are written: by the parent before SYNC_GO (clone) or just now (unshare) */
 	return become_userns_root(err);
+}
+
+/* SECURITY (exe-protect.c, CVE-2019-5736): nothing in the container may open our
+ * /proc/PID/exe (the runtime's binary) while we run its image. */
+static int step_exe_protect(struct ocirt_init *c, struct ocirt_error **err)
+{
+	(void)c;
+	return ocirt_exe_protect(err);
 }
 
 static int step_unshare(struct ocirt_init *c, struct ocirt_error **err)
@@ -570,6 +579,9 @@ static const struct step steps[] = {
 	/* a user namespace unshared after the joins: the parent writes its maps now, and
 	 * the namespaces created next are owned by it */
 	{ "user namespace", step_user_namespace },
+	/* the ID maps are written (newuidmap checks who owns /proc/PID); before the pid
+	 * namespace fork makes us visible to the container's processes */
+	{ "exe protect", step_exe_protect },
 	/* cgroup ns too: we are in the final cgroup already, so it is rooted there */
 	{ "unshare namespaces", step_unshare },
 	/* the offsets must be written before any process enters the time namespace */

@@ -31,6 +31,7 @@ libocirt_a_SOURCES += src/libocirt/lsm.c src/libocirt/lsm.h
 libocirt_a_SOURCES += src/libocirt/container-cgroup.c src/libocirt/container-cgroup.h
 libocirt_a_SOURCES += src/libocirt/cgroup-stats.c
 libocirt_a_SOURCES += src/libocirt/init.c src/libocirt/init.h
+libocirt_a_SOURCES += src/libocirt/exe-protect.c src/libocirt/exe-protect.h
 libocirt_a_SOURCES += src/libocirt/spawn.c src/libocirt/spawn.h
 libocirt_a_SOURCES += src/libocirt/userns.c src/libocirt/userns.h
 libocirt_a_SOURCES += src/libocirt/container.c

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/fd-util.h"
+#include "common/path-util.h"
 #include "common/proc-util.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
@@ -128,21 +130,38 @@ void ocirt_process_umask(const struct oci_process *p)
 	umask(p && p->user.has_umask ? (mode_t)p->user.umask : 0022);
 }
 
+/* SECURITY (CVE-2024-21626): cwd is resolved inside our root, magic links refused, so
+ * "/proc/self/fd/N" naming an fd the init still holds (the host's state dir) or "../.."
+ * cannot put the process, or a created directory, outside the rootfs. */
 int ocirt_process_cwd_create(const struct oci_process *p, struct ocirt_error **err)
 {
 	if (!p || !p->cwd || !*p->cwd)
 		return 0;
-	int r = mkdir_p(p->cwd, 0755);
-	if (r < 0)
-		return ocirt_error_set(err, -r, "create cwd `%s`", p->cwd);
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return ocirt_error_set(err, errno, "create cwd `%s`: open /", p->cwd);
+	int fd = ocirt_path_mkdir_in_root(root, p->cwd, 0755);
+	if (fd < 0)
+		return ocirt_error_set(err, -fd, "create cwd `%s`", p->cwd);
+	close(fd);
 	return 0;
 }
 
 int ocirt_process_chdir(const struct oci_process *p, struct ocirt_error **err)
 {
 	const char *cwd = p && p->cwd && *p->cwd ? p->cwd : "/";
-	if (chdir(cwd) < 0)
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
+	char buf[PATH_MAX];
+
+	fd = root < 0 ? -errno : ocirt_path_open_in_root(root, cwd, O_PATH | O_DIRECTORY, 0);
+	if (fd < 0)
+		return ocirt_error_set(err, -fd, "chdir to cwd (\"%s\") set in config.json", cwd);
+	if (fchdir(fd) < 0)
 		return ocirt_error_set(err, errno, "chdir to cwd (\"%s\") set in config.json", cwd);
+	/* belt and braces: a directory outside our root has no path from it */
+	if (!getcwd(buf, sizeof(buf)) && errno != ENAMETOOLONG)
+		return ocirt_error_set(err, errno, "chdir to cwd (\"%s\") set in config.json: outside the root", cwd);
 	return 0;
 }
 
