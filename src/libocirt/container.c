@@ -480,7 +480,7 @@ int ocirt_container_delete(struct ocirt_context *ctx, const char *id, bool force
 
 /* --- run --- */
 
-static int foreground_wait(struct ocirt_spawned *sp, int *ret_status, struct ocirt_error **err)
+int ocirt_foreground_wait(struct ocirt_spawned *sp, int *ret_status, struct ocirt_error **err)
 {
 	sigset_t all;
 	sigfillset(&all);
@@ -612,7 +612,7 @@ int ocirt_container_run(struct ocirt_context *ctx, const char *id, const struct 
 	/* let other commands (kill, delete, state) work on the container while it runs */
 	close(sp.dir->lockfd);
 	sp.dir->lockfd = -1;
-	r = foreground_wait(&sp, ret_status, err);
+	r = ocirt_foreground_wait(&sp, ret_status, err);
 	if (r == 0 && !opts->keep) {
 		struct ocirt_error *e = NULL;
 		if (ocirt_container_delete(ctx, id, true, &e) < 0) {
