@@ -12,6 +12,8 @@
 #include "libocirt/seccomp.h"
 #include "libocispec/oci-config.h"
 
+struct ocirt_idmapped;
+
 #define OCIRT_INIT_MAX_STEPS 48
 
 struct ocirt_init {
@@ -22,8 +24,7 @@ struct ocirt_init {
 	const char *rootfs;
 	bool no_pivot;
 	bool no_new_keyring;
-	bool exec;             /* `exec`: join the running container (exec.c); INIT_ONLY rows skipped */
-	bool foreground;       /* `run`/`exec` without -d: the pty master goes to the parent */
+	bool foreground;       /* `run` without -d: the pty master goes to the parent */
 	int sync_fd;           /* the child's end of the sync socketpair */
 	int state_dirfd;       /* <root>/<id>, to open exec.fifo after pivot_root */
 	int console_fd;        /* connected --console-socket or -1 */
@@ -38,6 +39,8 @@ struct ocirt_init {
 	bool run_parent_hooks; /* prestart/createRuntime exist: ask the parent at the right row */
 	const struct ocirt_caps *caps;
 	const struct ocirt_seccomp *seccomp;
+	const struct ocirt_idmapped *idmapped; /* idmapped mount trees the parent made (mount.h) */
+	size_t n_idmapped;
 	int seccomp_notify_fd; /* connected listenerPath socket or -1 */
 	uint64_t t0;           /* timing origin (monotonic ns) for --timings marks */
 

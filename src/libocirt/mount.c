@@ -19,6 +19,7 @@
 #include "common/xalloc.h"
 #include "libocirt/mount.h"
 #include "libocirt/mount-syscall.h"
+#include "libocirt/userns.h"
 
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -91,8 +92,8 @@ static const struct ocirt_mount_option options_table[] = {
 	{ "rnostrictatime", OCIRT_MOPT_REC_ATIME, OCIRT_ATIME_RELATIME },
 	/* extensions */
 	{ "tmpcopyup", OCIRT_MOPT_TMPCOPYUP, 0 },
-	/* "idmap" and "ridmap" are not in the table while idmapped mounts are not supported:
-	 * features lists the table, and must not promise them. */
+	{ "idmap", OCIRT_MOPT_IDMAP, 0 },
+	{ "ridmap", OCIRT_MOPT_IDMAP, 1 },
 	{ NULL, 0, 0 },
 };
 
@@ -146,10 +147,6 @@ int ocirt_mount_options_parse(char *const *options, struct ocirt_mount_options *
 
 		if (!**p)
 			continue; /* "a,,b" in a list: nothing */
-		if (streq(*p, "idmap") || streq(*p, "ridmap")) {
-			o.idmap = true; /* refused by ocirt_mount_one, never passed to the kernel */
-			continue;
-		}
 		e = ocirt_mount_option_lookup(*p);
 		if (!e) {
 			strv_append(&data, *p);
@@ -193,6 +190,7 @@ int ocirt_mount_options_parse(char *const *options, struct ocirt_mount_options *
 			break;
 		case OCIRT_MOPT_IDMAP:
 			o.idmap = true;
+			o.ridmap = o.ridmap || e->value;
 			break;
 		}
 	}
@@ -846,6 +844,148 @@ static int do_bind(struct job *j, const char *source, struct ocirt_error **err)
 	return apply_after(j, mnt_fd, true, err);
 }
 
+/* The bind source as the parent and the child both resolve it. */
+static char *bind_source_path(const char *bundle, const char *source)
+{
+	if (source[0] == '/' || !bundle)
+		return xstrdup(source);
+	return xasprintf("%s/%s", bundle, source);
+}
+
+/* Child side of an idmapped mount: the parent made the mapped tree; move it into place. */
+static int do_idmapped(struct job *j, const char *source, struct ocirt_error **err)
+{
+	const struct ocirt_mount_ctx *ctx = j->ctx;
+	_cleanup_free_ char *src = NULL;
+	_cleanup_close_ int dest_fd = -1;
+	struct stat st;
+	int fd = -1, r;
+
+	for (size_t i = 0; i < ctx->n_idmapped; i++)
+		if (ctx->idmapped[i].m == j->m)
+			fd = ctx->idmapped[i].fd;
+	if (fd < 0)
+		return ocirt_error_setx(err, EINVAL, "mount \"%s\" to \"%s\": no idmapped tree was prepared for it",
+					j->src, j->m->destination);
+	src = bind_source_path(ctx->bundle, source);
+	if (fstat(fd, &st) < 0)
+		return ocirt_error_set(err, errno, "mount \"%s\" to \"%s\": stat the idmapped tree", j->src,
+				       j->m->destination);
+	if (S_ISDIR(st.st_mode))
+		dest_fd = ocirt_path_mkdir_in_root(ctx->rootfs_fd, j->dest, 0755);
+	else
+		dest_fd = ocirt_path_create_file_in_root(ctx->rootfs_fd, j->dest, 0644);
+	if (dest_fd == -ENOTDIR || dest_fd == -EISDIR)
+		return not_a_directory(j, err);
+	if (dest_fd < 0)
+		return mount_err(j, err, dest_fd, "create mount point");
+	r = check_proc_dest(j, dest_fd, false, err);
+	if (r < 0)
+		return r;
+	r = attach(fd, dest_fd);
+	if (r == -ENOTDIR)
+		return not_a_directory(j, err);
+	if (r < 0)
+		return mount_err(j, err, r, "move the idmapped tree into place");
+	return apply_after(j, fd, true, err);
+}
+
+bool ocirt_mount_is_idmapped(const struct oci_mount *m)
+{
+	if (m->uid_mappings_len || m->gid_mappings_len)
+		return true;
+	for (char *const *o = m->options; o && *o; o++)
+		if (streq(*o, "idmap") || streq(*o, "ridmap"))
+			return true;
+	return false;
+}
+
+void ocirt_mount_idmapped_free(struct ocirt_idmapped *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		if (v[i].fd >= 0)
+			close(v[i].fd);
+	free(v);
+}
+
+static int idmap_one(const struct oci_config *c, size_t i, const char *bundle, int *ret_fd, struct ocirt_error **err)
+{
+	const struct oci_mount *m = &c->mounts[i];
+	_cleanup_free_ char *where = xasprintf(".mounts[%zu]", i);
+	_cleanup_free_ char *src = NULL;
+	_cleanup_close_ int tree = -1, userns = -1;
+	struct ocirt_mount_options o;
+	struct ocirt_id_maps maps;
+	int r;
+
+	if (!m->source || !*m->source)
+		return ocirt_error_setx(err, EINVAL, "%s.source: a bind mount needs a source", where);
+	if (!ocirt_userns_mount_maps(c, i, &maps))
+		return ocirt_error_setx(err, EINVAL,
+					"%s: \"idmap\" without uidMappings/gidMappings uses the container's user "
+					"namespace mappings, and there are none",
+					where);
+	if (!maps.where)
+		maps.where = where;
+	r = ocirt_mount_options_parse(m->options, &o, err);
+	if (r < 0)
+		return ocirt_error_prefix(err, "%s.options", where);
+	src = bind_source_path(bundle, m->source);
+	tree = sys_open_tree(AT_FDCWD, src, OCIRT_OPEN_TREE_CLONE | O_CLOEXEC | (o.recursive ? OCIRT_AT_RECURSIVE : 0));
+	if (tree < 0) {
+		r = ocirt_error_set(err, errno, "%s: clone the bind source \"%s\"", where, src);
+		goto out;
+	}
+	r = ocirt_userns_open_mapped(&maps, &userns, err);
+	if (r < 0)
+		goto out;
+	struct ocirt_mount_attr a = { .attr_set = OCIRT_MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | (o.ridmap ? OCIRT_AT_RECURSIVE : 0), &a) < 0) {
+		int e = errno;
+		r = ocirt_error_set(err, e, "%s: idmap \"%s\"%s", where, src,
+				    e == EINVAL ? " (does its file system support idmapped mounts?)"
+				    : e == EPERM && geteuid() != 0 ? " (only root over the file system can map it)"
+				    : e == ENOSYS ? " (mount_setattr needs Linux 5.12)" : "");
+		goto out;
+	}
+	r = ocirt_mount_setflags(tree, &o.flags, false);
+	if (r >= 0 && flags_change_mount(&o.rec))
+		r = ocirt_mount_setflags(tree, &o.rec, true);
+	if (r < 0) {
+		r = ocirt_error_set(err, -r, "%s: set the mount flags of \"%s\"", where, src);
+		goto out;
+	}
+	*ret_fd = TAKE_FD(tree);
+	r = 0;
+out:
+	ocirt_mount_options_done(&o);
+	return r;
+}
+
+int ocirt_mount_idmap_prepare(const struct oci_config *c, const char *bundle, struct ocirt_idmapped **ret,
+			      size_t *ret_n, struct ocirt_error **err)
+{
+	struct ocirt_idmapped *v = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->mounts_len; i++) {
+		if (!ocirt_mount_is_idmapped(&c->mounts[i]))
+			continue;
+		int fd = -1;
+		int r = idmap_one(c, i, bundle, &fd, err);
+		if (r < 0) {
+			ocirt_mount_idmapped_free(v, n);
+			return r;
+		}
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n].m = &c->mounts[i];
+		v[n++].fd = fd;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
 static bool data_has_key(const char *data, const char *key)
 {
 	size_t n = strlen(key);
@@ -1312,14 +1452,9 @@ int ocirt_mount_one(const struct ocirt_mount_ctx *ctx, const struct oci_mount *m
 		ocirt_error_prefix(err, "mount \"%s\" to \"%s\"", j.src, m->destination);
 		goto out;
 	}
-	if (j.opts.idmap || m->uid_mappings || m->gid_mappings) {
-		r = ocirt_error_setx(err, EOPNOTSUPP,
-				     "mount \"%s\" to \"%s\": idmapped mounts (idmap, ridmap, uidMappings, gidMappings) "
-				     "are not supported yet",
-				     j.src, m->destination);
-		goto out;
-	}
-	if (j.opts.bind || (type && streq(type, "bind")))
+	if (j.opts.idmap || m->uid_mappings_len || m->gid_mappings_len)
+		r = do_idmapped(&j, m->source, err);
+	else if (j.opts.bind || (type && streq(type, "bind")))
 		r = do_bind(&j, m->source, err);
 	else if (!type)
 		r = ocirt_error_setx(err, EINVAL, "mount \"%s\" to \"%s\": no type", j.src, m->destination);

@@ -48,7 +48,7 @@ enum ocirt_mount_option_kind {
 	OCIRT_MOPT_BIND,        /* value = MS_BIND [|MS_REC] */
 	OCIRT_MOPT_REMOUNT,
 	OCIRT_MOPT_TMPCOPYUP,
-	OCIRT_MOPT_IDMAP,       /* value 1 = ridmap; no table entry while idmapped mounts are unsupported */
+	OCIRT_MOPT_IDMAP,       /* value 1 = ridmap */
 };
 
 struct ocirt_mount_option {
@@ -68,7 +68,8 @@ struct ocirt_mount_options {
 	bool recursive; /* rbind */
 	bool remount;
 	bool tmpcopyup;
-	bool idmap;     /* idmap or ridmap (recognised, so they are refused clearly) */
+	bool idmap;     /* idmap or ridmap: an idmapped bind mount (never passed to the kernel) */
+	bool ridmap;    /* ridmap: the mapping applies to every mount of an rbind tree */
 	char *data;     /* options the table does not know, comma-joined, for the filesystem; NULL if none */
 };
 
@@ -94,7 +95,26 @@ struct ocirt_mount_ctx {
 	bool userns;            /* a new user namespace: sysfs may need an rbind of /sys */
 	bool cgroupns;          /* a private cgroup namespace: cgroup mounts are fresh, not binds */
 	bool defer_readonly;    /* tmpfs and /dev "ro" wait for ocirt_mount_finish_readonly */
+	const struct ocirt_idmapped *idmapped; /* the parent's idmapped trees (ocirt_mount_idmap_prepare) */
+	size_t n_idmapped;
 };
+
+/* ID-mapped bind mounts (idmap/ridmap, mounts[].uidMappings/gidMappings). The parent, still
+ * privileged over the source's file system, clones the source, sets its flags and
+ * MOUNT_ATTR_IDMAP (with a helper user namespace holding the mount's mappings, or the
+ * container's when it has none), and keeps the detached tree's fd; the child inherits it
+ * and only moves it onto the destination (runc 1.2 works the same way). */
+struct ocirt_idmapped {
+	const struct oci_mount *m; /* the entry (same address in the child: it is a copy) */
+	int fd;                    /* the detached, mapped tree */
+};
+/* Is this entry an idmapped mount? */
+bool ocirt_mount_is_idmapped(const struct oci_mount *m);
+/* Parent side, before clone: one tree per idmapped entry of c. Errors name the entry
+ * (".mounts[2]: ..."). *ret is NULL when there are none. */
+int ocirt_mount_idmap_prepare(const struct oci_config *c, const char *bundle, struct ocirt_idmapped **ret,
+			      size_t *ret_n, struct ocirt_error **err);
+void ocirt_mount_idmapped_free(struct ocirt_idmapped *v, size_t n);
 
 /* Mount one config.json entry inside the rootfs: destination resolved inside the rootfs
  * (relative = relative to "/"), mount point created to match the source, options

@@ -116,6 +116,8 @@ int ocirt_rootfs_mounts(const struct ocirt_rootfs_opts *o, int rootfs_fd, struct
 		.userns = o->userns,
 		.cgroupns = has_namespace(c, "cgroup"),
 		.defer_readonly = true,
+		.idmapped = o->idmapped,
+		.n_idmapped = o->n_idmapped,
 	};
 	size_t i;
 	int r;

@@ -11,6 +11,8 @@
 #include "common/error.h"
 #include "libocispec/oci-config.h"
 
+struct ocirt_idmapped;
+
 struct ocirt_rootfs_opts {
 	const struct oci_config *config;
 	const char *bundle; /* absolute bundle dir (relative bind sources resolve against it) */
@@ -18,6 +20,8 @@ struct ocirt_rootfs_opts {
 	bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 	bool userns;        /* in a new user namespace: bind host device nodes instead of mknod */
 	bool terminal;      /* process.terminal: a /dev/console mount point is created */
+	const struct ocirt_idmapped *idmapped; /* idmapped mount trees made by the parent (mount.h) */
+	size_t n_idmapped;
 };
 
 /* Make / private-or-slave (per rootfsPropagation, default rslave like runc), bind the rootfs

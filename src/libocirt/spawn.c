@@ -24,7 +24,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/fault.h"
 #include "common/fd-util.h"
 #include "common/log.h"
 #include "common/proc-util.h"
@@ -36,6 +35,7 @@
 #include "libocirt/hooks.h"
 #include "libocirt/init.h"
 #include "libocirt/lsm.h"
+#include "libocirt/mount.h"
 #include "libocirt/namespace.h"
 #include "libocirt/spawn.h"
 #include "libocirt/sync.h"
@@ -120,6 +120,8 @@ struct spawn_state {
 	struct ocirt_ns_plan ns;
 	struct ocirt_caps *caps;
 	struct ocirt_seccomp *seccomp;
+	struct ocirt_idmapped *idmapped; /* detached idmapped trees, until the child has them */
+	size_t n_idmapped;
 	int seccomp_notify_fd;
 	int console_fd;
 	int sync[2];
@@ -161,6 +163,7 @@ static void spawn_state_free(struct spawn_state *s)
 	ocirt_ns_plan_release(&s->ns);
 	ocirt_caps_free(s->caps);
 	ocirt_seccomp_free(s->seccomp);
+	ocirt_mount_idmapped_free(s->idmapped, s->n_idmapped);
 	for (int i = 0; i < 2; i++)
 		if (s->sync[i] >= 0)
 			close(s->sync[i]);
@@ -266,7 +269,6 @@ static int serve_child(struct spawn_state *s, uint64_t **ret_marks, size_t *ret_
 			if (r < 0)
 				return r;
 			ocirt_timing_mark("prestart/createRuntime hooks");
-			OCIRT_FAULT_POINT("create-after-hooks");
 			int32_t pid = s->init;
 			r = ocirt_sync_send(s->sync[0], SYNC_HOOKS_DONE, 0, &pid, sizeof(pid), -1);
 			if (r < 0)
@@ -386,6 +388,9 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 			return r;
 		ocirt_timing_mark("seccomp compile");
 	}
+	r = ocirt_mount_idmap_prepare(c, s->bundle->path, &s->idmapped, &s->n_idmapped, err);
+	if (r < 0)
+		return r;
 
 	/* From here on, things exist: the caller tears them down on failure. */
 	r = ocirt_state_dir_create(ctx->state_root, s->id, &s->dir, err);
@@ -398,14 +403,22 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	if (r < 0)
 		return r;
 	ocirt_timing_mark("state dir");
-	OCIRT_FAULT_POINT("create-after-state-dir");
 	const char *cgpath = c->linux_ ? c->linux_->cgroups_path : NULL;
 	r = ocirt_cgroup_create(s->cg, cgpath, s->id, err);
 	if (r < 0)
 		return r;
+	if (s->cg->rootless && s->cg->ndirs == 0 && c->linux_ && c->linux_->resources)
+		log_warning("rootless: no cgroup is writable by uid %u (no delegation): linux.resources are not applied",
+			    (unsigned)geteuid());
+	ocirt_timing_mark("cgroup create");
+	r = ocirt_cgroup_apply_config(s->cg, c->linux_, err);
+	if (r < 0)
+		return r;
+	r = ocirt_userns_delegate_cgroup(c, s->cg, err);
+	if (r < 0)
+		return r;
 	/* A first status (pid 0, "creating" while we hold the lock): if this runtime is killed
-	 * before the end, `delete --force` still finds the cgroup to remove.
-	 * Right after the cgroup exists (tests/runtime/faults.bats: create-after-cgroup). */
+	 * before the end, `delete --force` still finds the cgroup to remove. */
 	{
 		struct ocirt_status *pre = make_status(s, 0);
 		pre->cgroup = s->cg;
@@ -415,16 +428,7 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 		if (r < 0)
 			return r;
 	}
-	if (s->cg->rootless && s->cg->ndirs == 0 && c->linux_ && c->linux_->resources)
-		log_warning("rootless: no cgroup is writable by uid %u (no delegation): linux.resources are not applied",
-			    (unsigned)geteuid());
-	ocirt_timing_mark("cgroup create");
-	OCIRT_FAULT_POINT("create-after-cgroup");
-	r = ocirt_cgroup_apply_config(s->cg, c->linux_, err);
-	if (r < 0)
-		return r;
 	ocirt_timing_mark("cgroup resources");
-	OCIRT_FAULT_POINT("create-after-cgroup-resources");
 	if (opts->console_socket) {
 		r = ocirt_terminal_connect(opts->console_socket, &s->console_fd, err);
 		if (r < 0)
@@ -474,6 +478,8 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 				    (s->seccomp && s->seccomp->notify),
 		.caps = s->caps,
 		.seccomp = s->seccomp,
+		.idmapped = s->idmapped,
+		.n_idmapped = s->n_idmapped,
 		.seccomp_notify_fd = s->seccomp_notify_fd,
 		.t0 = ocirt_timing_enabled() ? ocirt_timing_now_ns() : 0,
 	};
@@ -503,12 +509,13 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	if (pid == 0)
 		ocirt_init_main(&ic);
 	ocirt_timing_mark("clone");
-	OCIRT_FAULT_POINT("create-after-clone");
 	if (into_fd >= 0)
 		close(into_fd);
 	close(s->sync[1]);
 	s->sync[1] = -1;
 	s->child = pid;
+	/* the child has its copies of the idmapped trees */
+	ocirt_mount_idmapped_free(TAKE_PTR(s->idmapped), s->n_idmapped);
 	if (!ic.fork_init) {
 		s->init = pid;
 		s->init_pidfd = pidfd;
@@ -525,7 +532,6 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 		if (r < 0)
 			return r;
 	}
-	OCIRT_FAULT_POINT("create-after-maps");
 	r = ocirt_sync_send(s->sync[0], SYNC_GO, 0, NULL, 0, -1);
 	if (r < 0)
 		return ocirt_error_set(err, -r, "write to the container init");
@@ -563,7 +569,6 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 		}
 	}
 	ocirt_timing_mark("status + pid file");
-	OCIRT_FAULT_POINT("create-after-status");
 	st->cgroup = TAKE_PTR(s->cg);
 	ret->pid = s->init;
 	ret->start_time = start_time;

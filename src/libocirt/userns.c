@@ -19,6 +19,7 @@
 #include "common/proc-util.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
+#include "libocirt/cgroup.h"
 #include "libocirt/userns.h"
 
 extern char **environ;
@@ -288,6 +289,58 @@ int ocirt_userns_chown_cgroup(const char *dir, uid_t uid, gid_t gid, struct ocir
 			continue;
 		if (fchownat(dfd, f, uid, gid, 0) < 0 && errno != ENOENT)
 			return ocirt_error_set(err, errno, "chown `%s/%s`", dir, f);
+	}
+	return 0;
+}
+
+static bool cgroup_mount_rw(const struct oci_config *c)
+{
+	for (size_t i = 0; i < c->mounts_len; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+		bool ro = false;
+		if (!m->type || !streq(m->type, "cgroup"))
+			continue;
+		for (char *const *o = m->options; o && *o; o++) {
+			if (streq(*o, "ro"))
+				ro = true;
+			else if (streq(*o, "rw"))
+				ro = false;
+		}
+		return !ro;
+	}
+	return false;
+}
+
+int ocirt_userns_delegate_cgroup(const struct oci_config *c, const struct ocirt_cgroup *cg, struct ocirt_error **err)
+{
+	const struct oci_linux *l = c->linux_;
+	struct ocirt_id_maps m;
+	uid_t uid;
+	gid_t gid;
+	bool new_userns = false;
+
+	if (!cg || cg->layout != OCIRT_CGROUP_UNIFIED || !l)
+		return 0;
+	for (size_t i = 0; i < l->namespaces_len; i++)
+		if (l->namespaces[i].type && streq(l->namespaces[i].type, "user") &&
+		    !(l->namespaces[i].path && *l->namespaces[i].path))
+			new_userns = true;
+	if (!new_userns || !cgroup_mount_rw(c) || !ocirt_userns_config_maps(c, &m) ||
+	    !ocirt_userns_root_ids(&m, &uid, &gid))
+		return 0;
+	for (size_t i = 0; i < cg->ndirs; i++) {
+		const struct ocirt_cgroup_dir *d = &cg->dirs[i];
+		if (d->controllers && *d->controllers)
+			continue;
+		if (!d->owned)
+			return 0; /* an existing cgroup someone else set up: leave its owner alone */
+		int r = ocirt_userns_chown_cgroup(d->path, uid, gid, err);
+		if (r < 0 && cg->rootless && (r == -EPERM || r == -EACCES)) {
+			if (err)
+				ocirt_error_freep(err);
+			return 0;
+		}
+		return r;
 	}
 	return 0;
 }

@@ -52,5 +52,9 @@ bool ocirt_userns_root_ids(const struct ocirt_id_maps *m, uid_t *ret_uid, gid_t 
  * and the files /sys/kernel/cgroup/delegate lists (cgroup.procs, cgroup.threads,
  * cgroup.subtree_control... when the file is missing) to uid/gid. */
 int ocirt_userns_chown_cgroup(const char *dir, uid_t uid, gid_t gid, struct ocirt_error **err);
+/* The rule for it (runtime-spec, runc): cgroup v2 (pure), a new user namespace that maps
+ * root, a cgroup mount that is not read-only, a cgroup dir we created. Else nothing. */
+struct ocirt_cgroup;
+int ocirt_userns_delegate_cgroup(const struct oci_config *c, const struct ocirt_cgroup *cg, struct ocirt_error **err);
 
 #endif

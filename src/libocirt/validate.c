@@ -19,6 +19,7 @@
 #include "common/strv.h"
 #include "common/xalloc.h"
 #include "libocirt/container.h"
+#include "libocirt/mount.h"
 #include "libocirt/validate.h"
 
 #ifndef NSFS_MAGIC
@@ -385,14 +386,22 @@ static void check_mounts(struct checker *ck, const struct oci_config *c)
 			problem(ck, ".mounts[%zu].destination: must not be empty", i);
 		if (bind && (!m->source || !*m->source))
 			problem(ck, ".mounts[%zu].source: a bind mount needs a source", i);
-		if ((m->uid_mappings_len || m->gid_mappings_len) && !find_ns(c, "user")) {
-			bool idmap = false;
-			for (size_t j = 0; m->options && m->options[j]; j++)
-				if (streq(m->options[j], "idmap") || streq(m->options[j], "ridmap"))
-					idmap = true;
-			if (!idmap)
-				problem(ck, ".mounts[%zu]: uidMappings/gidMappings need a user namespace or the "
-					    "\"idmap\" option",
+		if (ocirt_mount_is_idmapped(m)) {
+			/* runtime-spec idmap/ridmap, with runc 1.2's rules */
+			const struct oci_namespace *u = find_ns(c, "user");
+			if (!bind)
+				problem(ck, ".mounts[%zu]: idmapped mounts are only supported for bind mounts", i);
+			if (!m->uid_mappings_len != !m->gid_mappings_len)
+				problem(ck, ".mounts[%zu]: uidMappings and gidMappings must be given together", i);
+			for (size_t j = 0; j < m->uid_mappings_len; j++)
+				if (m->uid_mappings[j].size == 0)
+					problem(ck, ".mounts[%zu].uidMappings[%zu].size: must not be 0", i, j);
+			for (size_t j = 0; j < m->gid_mappings_len; j++)
+				if (m->gid_mappings[j].size == 0)
+					problem(ck, ".mounts[%zu].gidMappings[%zu].size: must not be 0", i, j);
+			if (!m->uid_mappings_len && !m->gid_mappings_len && (!u || (u->path && *u->path)))
+				problem(ck, ".mounts[%zu]: \"idmap\" without uidMappings/gidMappings takes the "
+					    "container's user namespace mappings, and it has no new user namespace",
 					i);
 		}
 	}

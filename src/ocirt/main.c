@@ -141,9 +141,6 @@ static void print_version(void)
 #ifdef HAVE_SYSTEMD
 	       " +SYSTEMD"
 #endif
-#ifdef OCIRT_FAULT_INJECTION
-	       " +FAULT_INJECTION"
-#endif
 	       "\n");
 }
 

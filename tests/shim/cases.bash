@@ -289,35 +289,3 @@ case_bad_options() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Runtime path /nonexistent/runtime is not valid"* ]]
 }
-
-# journald: one entry per line with podman's fields, in journald's native protocol, received
-# by a stand-in journald on /run/systemd/journal/socket in a private mount namespace
-case_journald() {
-	requires unshare
-	update_config '.process.args = ["/bin/sh", "-c", "echo line1; echo err >&2; sleep 0.2; printf part"]'
-	run unshare -m --propagation private bash -c '
-		set -e
-		mount -t tmpfs tmpfs /run/systemd
-		mkdir -p /run/systemd/journal
-		"$HARNESS" journal /run/systemd/journal/socket >"$SD/journal.out" &
-		jp=$!
-		for i in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.02; done
-		(cd "$SD/cwd" && timeout 60 "$HARNESS" run -- "$OCISHIM" --api-version 1 -c "$CID" -u "$CID" \
-			-r "$RT" -b "$BUNDLE" -p "$SD/pidfile" -n "name-$CID" --exit-dir "$SD/exits" --full-attach \
-			-l journald --log-tag mytag --conmon-pidfile "$SD/conmon.pid")
-		"$RT" start "$CID"
-		for i in $(seq 200); do [ -f "$SD/exits/$CID" ] && break; sleep 0.05; done
-		sleep 0.2
-		kill $jp'
-	echo "$output" >&2
-	cat "$SD/journal.out" >&2
-	[ "$status" -eq 0 ]
-	[ "$(cat "$SD/exits/$CID")" = 0 ]
-	# entries are separated by empty lines: turn each into one line of fields
-	awk -v RS= '{ gsub(/\n/, "|"); print "|" $0 "|" }' "$SD/journal.out" >"$SD/entries"
-	grep -F '|MESSAGE=line1\n|' "$SD/entries" | grep -F "|CONTAINER_ID_FULL=$CID|" |
-		grep -F "|CONTAINER_ID=${CID:0:12}|" | grep -F '|PRIORITY=6|' | grep -F "|CONTAINER_NAME=name-$CID|" |
-		grep -F '|CONTAINER_TAG=mytag|' | grep -F '|SYSLOG_IDENTIFIER=mytag|' | grep -vq PARTIAL
-	grep -F '|MESSAGE=err\n|' "$SD/entries" | grep -q '|PRIORITY=3|'
-	grep -F '|MESSAGE=part|' "$SD/entries" | grep -q '|CONTAINER_PARTIAL_MESSAGE=true|'
-}
