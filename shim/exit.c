@@ -169,7 +169,9 @@ void shim_finish(struct shim *s)
 		code = status_to_exit_code(s->container_status);
 	} else {
 		pid_t pgid = getpgid(s->container_pid);
-		if (pgid > 1)
+		/* the container's process group, unless it is still ours (no setsid in the
+		 * container): then only the container process */
+		if (pgid > 1 && pgid != getpgrp())
 			kill(-pgid, SIGKILL);
 		else
 			kill(s->container_pid, SIGKILL);

@@ -88,7 +88,7 @@ static void shim_init(struct shim *s)
 	s->bundle_dirfd = s->attach_dirfd = s->attach_listen = -1;
 	s->ctl_fd = s->ctl_dummy = s->winsz_fd = s->winsz_dummy = -1;
 	s->notify_fd = s->notify_host_fd = s->sigfd = -1;
-	s->oom_efd = s->oom_inotify = -1;
+	s->oom_efd = s->oom_inotify = s->journal_fd = -1;
 }
 
 static int env_fd(const char *name)
@@ -285,11 +285,9 @@ static void runtime_succeeded(struct shim *s)
 	arm_timeout(s);
 }
 
-int main(int argc, char **argv)
+/* Returns only before the fork (errors, --version); the daemon ends in shim_exit(). */
+static int run(struct shim *s, int argc, char **argv)
 {
-	struct shim shim_, *s = &shim_;
-	shim_init(s);
-
 	if (shim_parse_options(&s->o, argc, argv) < 0)
 		return 1;
 	if (s->o.version) {
@@ -402,6 +400,7 @@ int main(int argc, char **argv)
 	if (rpid < 0)
 		shim_die(s, "Failed to fork the runtime: %s", strerror((int)-rpid));
 	s->runtime_pid = rpid;
+	strv_free(TAKE_PTR(rargv));
 	if (s->log_passthrough)
 		for (int fd = 0; fd <= 2; fd++)
 			dup2(s->devnull, fd);
@@ -426,4 +425,17 @@ int main(int argc, char **argv)
 	while (!s->container_exited && !s->timed_out)
 		loop_once(s, -1);
 	shim_finish(s);
+}
+
+int main(int argc, char **argv)
+{
+	struct shim s;
+	shim_init(&s);
+	int r = run(&s, argc, argv);
+	shim_opts_free(&s.o);
+	free(s.inherited);
+	free(s.k8s_path);
+	if (s.k8s_fd >= 0)
+		close(s.k8s_fd);
+	return r;
 }

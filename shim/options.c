@@ -224,3 +224,19 @@ int shim_log_level_parse(const char *s)
 			return levels[i].level;
 	return -EINVAL;
 }
+
+void shim_opts_free(struct shim_opts *o)
+{
+	char **strs[] = { &o->cid, &o->cuuid, &o->runtime, &o->bundle, &o->pidfile, &o->conmon_pidfile, &o->name,
+			  &o->exit_dir, &o->persist_dir, &o->log_level, &o->log_tag, &o->socket_dir_path,
+			  &o->exec_process_spec, &o->exit_command, &o->restore, &o->sdnotify_socket };
+	for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
+		free(*strs[i]);
+		*strs[i] = NULL;
+	}
+	strv_free(o->log_paths);
+	strv_free(o->runtime_args);
+	strv_free(o->runtime_opts);
+	strv_free(o->exit_command_args);
+	o->log_paths = o->runtime_args = o->runtime_opts = o->exit_command_args = NULL;
+}

@@ -73,6 +73,7 @@ struct shim {
 	int64_t k8s_written, k8s_total;
 	char jpartial[2][SHIM_BUF_SIZE];
 	size_t jpartial_len[2];
+	int journal_fd;
 
 	/* container stdio: our ends */
 	int stdin_fd;                 /* write end: pipe or pty master; -1 when closed */
@@ -139,6 +140,7 @@ void shim_die(struct shim *s, const char *fmt, ...) __attribute__((format(printf
 /* options.c */
 int shim_parse_options(struct shim_opts *o, int argc, char **argv);
 int shim_log_level_parse(const char *s);
+void shim_opts_free(struct shim_opts *o);
 
 /* loop.c */
 int loop_init(struct shim *s);

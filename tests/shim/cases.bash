@@ -176,6 +176,42 @@ case_attach_stdin() {
 	[ "$(cat "$SD/exits/$CID")" = 0 ]
 }
 
+# --leave-stdin-open: a client's half-close does not close stdin; the next client's input
+# still reaches the container
+case_leave_stdin_open() {
+	update_config '.process.args = ["/bin/sh", "-c", "while read l; do echo got-$l; [ \"$l\" = quit ] && exit 7; done; echo eof"]'
+	shim_create -i --leave-stdin-open
+	sync_pid >/dev/null
+	rt_start
+	run "$HARNESS" attach -i $'one\n' "$BUNDLE/attach"
+	echo "$output" >&2
+	grep -qx '2 got-one' <<<"$output"
+	! grep -q eof <<<"$output"
+	run "$HARNESS" attach -i $'quit\n' "$BUNDLE/attach"
+	echo "$output" >&2
+	grep -qx '2 got-quit' <<<"$output"
+	wait_shim_exit
+	[ "$(cat "$SD/exits/$CID")" = 7 ]
+}
+
+# without --full-attach: <socket-dir-path>/<cuuid> is a symlink to the bundle, the socket
+# is bound through it
+case_socket_dir_path() {
+	update_config '.process.args = ["/bin/sh", "-c", "sleep 0.5; echo via-socket-dir"]'
+	SHIM_FULL_ATTACH=
+	shim_create --socket-dir-path "$SD/socks"
+	sync_pid >/dev/null
+	[ "$(readlink "$SD/socks/$CID")" = "$BUNDLE" ]
+	[ -S "$SD/socks/$CID/attach" ]
+	"$HARNESS" attach "$SD/socks/$CID/attach" >"$SD/attach.out" &
+	local apid=$!
+	sleep 0.2
+	rt_start
+	wait "$apid"
+	wait_shim_exit
+	grep -qx '2 via-socket-dir' "$SD/attach.out"
+}
+
 # -t: the pty master comes through the console socket; ctl resizes (queued before start
 # and live); output is stream 2 with \r\n
 case_terminal() {
@@ -288,4 +324,36 @@ case_bad_options() {
 	run "$OCISHIM" --api-version 1 -c "$CID" -u "$CID" -r /nonexistent/runtime -l none
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Runtime path /nonexistent/runtime is not valid"* ]]
+}
+
+# journald: one entry per line with podman's fields, in journald's native protocol, received
+# by a stand-in journald on /run/systemd/journal/socket in a private mount namespace
+case_journald() {
+	requires unshare
+	update_config '.process.args = ["/bin/sh", "-c", "echo line1; echo err >&2; sleep 0.2; printf part"]'
+	run unshare -m --propagation private bash -c '
+		set -e
+		mount -t tmpfs tmpfs /run/systemd
+		mkdir -p /run/systemd/journal
+		"$HARNESS" journal /run/systemd/journal/socket >"$SD/journal.out" &
+		jp=$!
+		for i in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.02; done
+		(cd "$SD/cwd" && timeout 60 "$HARNESS" run -- "$OCISHIM" --api-version 1 -c "$CID" -u "$CID" \
+			-r "$RT" -b "$BUNDLE" -p "$SD/pidfile" -n "name-$CID" --exit-dir "$SD/exits" --full-attach \
+			-l journald --log-tag mytag --conmon-pidfile "$SD/conmon.pid")
+		"$RT" start "$CID"
+		for i in $(seq 200); do [ -f "$SD/exits/$CID" ] && break; sleep 0.05; done
+		sleep 0.2
+		kill $jp'
+	echo "$output" >&2
+	cat "$SD/journal.out" >&2
+	[ "$status" -eq 0 ]
+	[ "$(cat "$SD/exits/$CID")" = 0 ]
+	# entries are separated by empty lines: turn each into one line of fields
+	awk -v RS= '{ gsub(/\n/, "|"); print "|" $0 "|" }' "$SD/journal.out" >"$SD/entries"
+	grep -F '|MESSAGE=line1\n|' "$SD/entries" | grep -F "|CONTAINER_ID_FULL=$CID|" |
+		grep -F "|CONTAINER_ID=${CID:0:12}|" | grep -F '|PRIORITY=6|' | grep -F "|CONTAINER_NAME=name-$CID|" |
+		grep -F '|CONTAINER_TAG=mytag|' | grep -F '|SYSLOG_IDENTIFIER=mytag|' | grep -vq PARTIAL
+	grep -F '|MESSAGE=err\n|' "$SD/entries" | grep -q '|PRIORITY=3|'
+	grep -F '|MESSAGE=part|' "$SD/entries" | grep -q '|CONTAINER_PARTIAL_MESSAGE=true|'
 }

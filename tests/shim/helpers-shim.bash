@@ -33,6 +33,7 @@ shim_setup() {
 	printf '#!/bin/sh\nfor a in "$@"; do printf "[%%s]\\n" "$a"; done >%q\n' "$SD/exit-command.out" >"$SD/exit-command"
 	chmod +x "$SD/exit-command"
 	SHIM_HOPTS=()
+	SHIM_FULL_ATTACH=--full-attach
 	export OCISHIM HARNESS SD RT SHIM_RT
 }
 
@@ -54,7 +55,7 @@ shim_teardown() {
 shim_run() {
 	run bash -c 'cd "$SD/cwd" && exec timeout 60 "$HARNESS" run "$@"' _ "${SHIM_HOPTS[@]}" -- "$OCISHIM" \
 		--api-version 1 -c "$CID" -u "$CID" -r "$RT" -b "$BUNDLE" -p "$SD/pidfile" -n "name-$CID" \
-		--exit-dir "$SD/exits" --full-attach --log-level warning "$@"
+		--exit-dir "$SD/exits" ${SHIM_FULL_ATTACH:+"$SHIM_FULL_ATTACH"} --log-level warning "$@"
 	echo "shim_run: status=$status output:" >&2
 	echo "$output" >&2
 }

@@ -17,10 +17,13 @@ teardown() { shim_teardown; }
 @test "shim/ocirt: the runtime's error is the sync pipe message" { case_runtime_error; }
 @test "shim/ocirt: attach socket output framing (2 stdout, 3 stderr)" { case_attach_output; }
 @test "shim/ocirt: -i: attach input to stdin, half-close closes stdin" { case_attach_stdin; }
+@test "shim/ocirt: --leave-stdin-open keeps stdin across clients" { case_leave_stdin_open; }
+@test "shim/ocirt: --socket-dir-path without --full-attach" { case_socket_dir_path; }
 @test "shim/ocirt: -t: terminal through the console socket, ctl resize" { case_terminal; }
 @test "shim/ocirt: --timeout kills the container, exit status -1" { case_timeout; }
 @test "shim/ocirt: OOM kill writes the oom file in the bundle and persist dir" { case_oom; }
 @test "shim/ocirt: no oom file without an OOM kill" { case_no_oom; }
 @test "shim/ocirt: exec mode (attach pipe, two start bytes, PID then exit code)" { case_exec; }
+@test "shim/ocirt: journald driver: podman's fields, partial lines" { case_journald; }
 @test "shim/ocirt: --version is conmon's format" { case_version; }
 @test "shim/ocirt: bad options fail with exit 1" { case_bad_options; }

@@ -8,6 +8,10 @@
  *       `attach-pipe: <line>`, optionally connects to ATTACH_SOCKET (then prints its output
  *       like `attach` below, on exit), writes the second start byte; prints
  *       `sync: <line>` for the first sync message, and with -e the second one too.
+ *   shim-harness journal SOCKET
+ *       a stand-in for journald: bind a datagram socket at SOCKET and print each entry
+ *       sent with the native protocol as `FIELD=value` lines (newlines in values as \n),
+ *       entries separated by an empty line, until SIGTERM (flushes after each entry).
  *   shim-harness attach [-i TEXT] [-k] SOCKET
  *       connect to an attach socket, send TEXT (if any), half-close unless -k, print every
  *       packet as `<stream-byte> <payload>` lines until EOF (at most 30 s).
@@ -199,6 +203,67 @@ static int cmd_run(int argc, char **argv)
 	return 0;
 }
 
+static void print_value(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '\n')
+			fputs("\\n", stdout);
+		else
+			putchar(v[i]);
+	}
+	putchar('\n');
+}
+
+static int cmd_journal(int argc, char **argv)
+{
+	if (argc < 2)
+		return 2;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);
+	unlink(argv[1]);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return die("bind");
+	static char buf[1 << 20];
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return die("recv");
+		}
+		/* native protocol: KEY=value\n, or KEY\n<le64 size><value>\n */
+		for (size_t i = 0; i < (size_t)n;) {
+			char *nl = memchr(buf + i, '\n', (size_t)n - i);
+			if (!nl)
+				break;
+			char *eq = memchr(buf + i, '=', (size_t)(nl - (buf + i)));
+			if (eq) {
+				fwrite(buf + i, 1, (size_t)(eq - (buf + i)) + 1, stdout);
+				print_value(eq + 1, (size_t)(nl - eq - 1));
+				i = (size_t)(nl - buf) + 1;
+			} else {
+				size_t klen = (size_t)(nl - (buf + i));
+				unsigned long long len = 0;
+				size_t at = (size_t)(nl - buf) + 1;
+				if (at + 8 > (size_t)n)
+					break;
+				for (int b = 7; b >= 0; b--)
+					len = (len << 8) | (unsigned char)buf[at + b];
+				at += 8;
+				if (at + len > (size_t)n)
+					break;
+				fwrite(buf + i, 1, klen, stdout);
+				putchar('=');
+				print_value(buf + at, len);
+				i = at + len + 1;
+			}
+		}
+		printf("\n");
+		fflush(stdout);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -209,6 +274,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "attach") == 0)
 		return cmd_attach(argc - 1, argv + 1);
+	if (strcmp(argv[1], "journal") == 0)
+		return cmd_journal(argc - 1, argv + 1);
 	fprintf(stderr, "shim-harness: unknown command %s\n", argv[1]);
 	return 2;
 }
