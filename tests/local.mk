@@ -39,5 +39,7 @@ TESTS += $(BATS_SUITES)
 endif
 BATS_SUITES += tests/runtime/devices.bats tests/runtime/mounts.bats tests/runtime/rootfs.bats
 BATS_SUITES += tests/runtime/userns.bats
+BATS_SUITES += tests/runtime/faults.bats
+BATS_SUITES += tests/runtime/exec.bats
 BATS_SUITES += tests/runtime/cve.bats
 include tests/shim/local.mk

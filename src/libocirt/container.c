@@ -17,6 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "common/fault.h"
 #include "common/fd-util.h"
 #include "common/log.h"
 #include "common/proc-util.h"
@@ -218,10 +219,12 @@ static int run_poststart(struct ocirt_state_dir *d, const struct ocirt_status *s
 static int start_locked(struct ocirt_state_dir *d, const struct ocirt_status *s, const struct oci_config *c,
 			int pidfd, struct ocirt_error **err)
 {
+	OCIRT_FAULT_POINT("start-before-fifo");
 	int r = consume_exec_fifo(d, pidfd, err);
 	if (r < 0)
 		return r;
 	ocirt_timing_mark("start: exec fifo");
+	OCIRT_FAULT_POINT("start-after-fifo");
 	r = run_poststart(d, s, c, pidfd, err);
 	ocirt_timing_mark("poststart hooks");
 	return r;
@@ -402,6 +405,7 @@ static int destroy(struct ocirt_state_dir *d, struct ocirt_status *s, struct oci
 	if (s->cgroup && !s->private_pidns)
 		ocirt_cgroup_kill_all(s->cgroup, SIGKILL, NULL);
 	int ret = 0;
+	OCIRT_FAULT_POINT("delete-before-cgroup-remove");
 	if (s->cgroup) {
 		struct ocirt_error *e = NULL;
 		if (ocirt_cgroup_destroy(s->cgroup, &e) < 0) {
@@ -409,6 +413,7 @@ static int destroy(struct ocirt_state_dir *d, struct ocirt_status *s, struct oci
 			ocirt_error_free(e);
 		}
 	}
+	OCIRT_FAULT_POINT("delete-after-cgroup-remove");
 	/* poststop needs config.json from the state dir: before removing it */
 	run_poststop(d, s);
 	struct ocirt_error *e = NULL;
@@ -448,6 +453,7 @@ int ocirt_container_delete(struct ocirt_context *ctx, const char *id, bool force
 		return r;
 	}
 	enum live_status ls = live_status(d->dirfd, s);
+	OCIRT_FAULT_POINT("delete-before-kill");
 	switch (ls) {
 	case ST_CREATING: /* not while we hold the lock: create died half-way */
 	case ST_STOPPED:
@@ -468,12 +474,13 @@ int ocirt_container_delete(struct ocirt_context *ctx, const char *id, bool force
 			return r;
 		break;
 	}
+	OCIRT_FAULT_POINT("delete-after-kill");
 	return destroy(d, s, err);
 }
 
 /* --- run --- */
 
-static int foreground_wait(struct ocirt_spawned *sp, int *ret_status, struct ocirt_error **err)
+int ocirt_foreground_wait(struct ocirt_spawned *sp, int *ret_status, struct ocirt_error **err)
 {
 	sigset_t all;
 	sigfillset(&all);
@@ -605,7 +612,7 @@ int ocirt_container_run(struct ocirt_context *ctx, const char *id, const struct 
 	/* let other commands (kill, delete, state) work on the container while it runs */
 	close(sp.dir->lockfd);
 	sp.dir->lockfd = -1;
-	r = foreground_wait(&sp, ret_status, err);
+	r = ocirt_foreground_wait(&sp, ret_status, err);
 	if (r == 0 && !opts->keep) {
 		struct ocirt_error *e = NULL;
 		if (ocirt_container_delete(ctx, id, true, &e) < 0) {

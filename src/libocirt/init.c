@@ -42,10 +42,15 @@
 
 typedef int (*step_fn)(struct ocirt_init *c, struct ocirt_error **err);
 
+/* Who runs a row: the container's init (create/run), a process `exec` adds to the running
+ * container (it joins the namespaces the init set up), or both. */
+enum step_who { BOTH = 0, INIT_ONLY, EXEC_ONLY };
+
 struct step {
 	const char *name;
 	step_fn fn;
 	bool self_describing; /* the error already names what failed: no "<step>: " prefix */
+	enum step_who who;
 };
 
 static bool new_ns(const struct ocirt_init *c, int flag)
@@ -394,7 +399,8 @@ static int step_terminal(struct ocirt_init *c, struct ocirt_error **err)
 	if (!proc(c) || !proc(c)->terminal)
 		return 0;
 	int master = -1;
-	int r = ocirt_terminal_setup(proc(c), &master, err);
+	/* an exec'd process gets its own pty; /dev/console stays the init's */
+	int r = ocirt_terminal_setup(proc(c), !c->exec, &master, err);
 	if (r < 0)
 		return r;
 	if (c->foreground)
@@ -569,10 +575,16 @@ static int step_exec_fifo(struct ocirt_init *c, struct ocirt_error **err)
 	return 0;
 }
 
-/* One table. Keep it in this order; each comment says why the row is where it is. */
+/* One table. Keep it in this order; each comment says why the row is where it is.
+ * `exec` runs the same table minus the INIT_ONLY rows (the container's setup: rootfs, hooks,
+ * sysctl, hostname, exec fifo): it joins every namespace, then applies the process settings
+ * exactly as the init does. */
 static const struct step steps[] = {
 	/* first: the init parks for a long time and must not hold the create lock */
 	{ "parent fds", step_parent_fds },
+	/* SECURITY: exec joins a live container and waits for no ID maps: protected before
+	 * its first setns (a container sharing the host's pid namespace sees us at once) */
+	{ "exe protect (exec)", step_exe_protect, .who = EXEC_ONLY },
 	/* the parent wrote the ID maps (userns from clone) and put us in the cgroup */
 	{ "wait for the runtime", step_wait_parent },
 	/* joins before creating: a new user namespace would lose the rights to join the
@@ -599,24 +611,24 @@ static const struct step steps[] = {
 	/* before pivot_root: /proc of the host is still there; early so all setup is covered */
 	{ "oom_score_adj", step_oom_score_adj },
 	/* the rootfs engineer's steps, inside the new mount namespace, before pivot_root */
-	{ "rootfs", step_rootfs_prepare },
-	{ "mounts", step_mounts },
-	{ "devices", step_devices },
+	{ "rootfs", step_rootfs_prepare, .who = INIT_ONLY },
+	{ "mounts", step_mounts, .who = INIT_ONLY },
+	{ "devices", step_devices, .who = INIT_ONLY },
 	/* prestart + createRuntime in the runtime namespace: namespaces and mounts exist */
-	{ "runtime hooks", step_parent_hooks },
+	{ "runtime hooks", step_parent_hooks, .who = INIT_ONLY },
 	/* in the container's mount namespace, before pivot_root (spec) */
-	{ "createContainer hooks", step_create_container_hooks, true },
+	{ "createContainer hooks", step_create_container_hooks, true, INIT_ONLY },
 	{ "pivot_root", step_pivot },
 	/* a missing cwd is created as root (runc), inside the new root, before a read-only
 	 * root.readonly remount */
-	{ "cwd create", step_cwd_create },
+	{ "cwd create", step_cwd_create, .who = INIT_ONLY },
 	/* deferred read-only remounts and a read-only root: after every mount is in place */
-	{ "finalize rootfs", step_finalize },
+	{ "finalize rootfs", step_finalize, .who = INIT_ONLY },
 	/* /proc/sys of the container's namespaces, before readonlyPaths covers /proc/sys */
-	{ "sysctl", step_sysctl },
+	{ "sysctl", step_sysctl, .who = INIT_ONLY },
 	/* readonlyPaths, maskedPaths, final propagation: after sysctl (runc's order) */
-	{ "protect paths", step_protect_paths },
-	{ "hostname", step_hostname },
+	{ "protect paths", step_protect_paths, .who = INIT_ONLY },
+	{ "hostname", step_hostname, .who = INIT_ONLY },
 	/* the pty comes from the container's own devpts: after pivot_root */
 	{ "terminal", step_terminal },
 	/* before the user switch: raising limits needs the privileges we still have */
@@ -642,12 +654,12 @@ static const struct step steps[] = {
 	{ "close fds", step_close_fds },
 	{ "ready", step_ready },
 	/* park until start */
-	{ "exec fifo", step_exec_fifo },
+	{ "exec fifo", step_exec_fifo, .who = INIT_ONLY },
 	/* the program (and its hooks) start with default dispositions and an empty mask,
 	 * whatever the caller ignored or blocked (make, shells' background jobs, conmon) */
 	{ "default signals", step_default_signals },
 	/* in the container, just before execve (spec) */
-	{ "startContainer hooks", step_start_container_hooks, true },
+	{ "startContainer hooks", step_start_container_hooks, true, INIT_ONLY },
 };
 
 _Static_assert(ARRAY_SIZE(steps) <= OCIRT_INIT_MAX_STEPS, "raise OCIRT_INIT_MAX_STEPS");
@@ -681,6 +693,8 @@ _noreturn_ void ocirt_init_main(struct ocirt_init *c)
 	c->fifo_fd = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
 		struct ocirt_error *e = NULL;
+		if (steps[i].who == (c->exec ? INIT_ONLY : EXEC_ONLY))
+			continue;
 		if (steps[i].fn(c, &e) < 0)
 			fail(c, steps[i].name, !steps[i].self_describing, e, 1);
 		ocirt_error_free(e);
@@ -689,7 +703,7 @@ _noreturn_ void ocirt_init_main(struct ocirt_init *c)
 	}
 	/* "0" tells start that the program is about to run; the fifo's O_CLOEXEC closes our
 	 * end at execve, which start sees as EOF. */
-	if (write_all(c->fifo_fd, "0", 1) < 0)
+	if (c->fifo_fd >= 0 && write_all(c->fifo_fd, "0", 1) < 0)
 		_exit(1);
 	execve(c->exec_path, proc(c)->args, c->env);
 	struct ocirt_error *e = NULL;

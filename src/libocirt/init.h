@@ -24,7 +24,8 @@ struct ocirt_init {
 	const char *rootfs;
 	bool no_pivot;
 	bool no_new_keyring;
-	bool foreground;       /* `run` without -d: the pty master goes to the parent */
+	bool exec;             /* `exec`: join the running container (exec.c); INIT_ONLY rows skipped */
+	bool foreground;       /* `run`/`exec` without -d: the pty master goes to the parent */
 	int sync_fd;           /* the child's end of the sync socketpair */
 	int state_dirfd;       /* <root>/<id>, to open exec.fifo after pivot_root */
 	int console_fd;        /* connected --console-socket or -1 */

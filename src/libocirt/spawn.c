@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/fault.h"
 #include "common/fd-util.h"
 #include "common/log.h"
 #include "common/proc-util.h"
@@ -269,6 +270,7 @@ static int serve_child(struct spawn_state *s, uint64_t **ret_marks, size_t *ret_
 			if (r < 0)
 				return r;
 			ocirt_timing_mark("prestart/createRuntime hooks");
+			OCIRT_FAULT_POINT("create-after-hooks");
 			int32_t pid = s->init;
 			r = ocirt_sync_send(s->sync[0], SYNC_HOOKS_DONE, 0, &pid, sizeof(pid), -1);
 			if (r < 0)
@@ -403,22 +405,14 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	if (r < 0)
 		return r;
 	ocirt_timing_mark("state dir");
+	OCIRT_FAULT_POINT("create-after-state-dir");
 	const char *cgpath = c->linux_ ? c->linux_->cgroups_path : NULL;
 	r = ocirt_cgroup_create(s->cg, cgpath, s->id, err);
 	if (r < 0)
 		return r;
-	if (s->cg->rootless && s->cg->ndirs == 0 && c->linux_ && c->linux_->resources)
-		log_warning("rootless: no cgroup is writable by uid %u (no delegation): linux.resources are not applied",
-			    (unsigned)geteuid());
-	ocirt_timing_mark("cgroup create");
-	r = ocirt_cgroup_apply_config(s->cg, c->linux_, err);
-	if (r < 0)
-		return r;
-	r = ocirt_userns_delegate_cgroup(c, s->cg, err);
-	if (r < 0)
-		return r;
 	/* A first status (pid 0, "creating" while we hold the lock): if this runtime is killed
-	 * before the end, `delete --force` still finds the cgroup to remove. */
+	 * before the end, `delete --force` still finds the cgroup to remove.
+	 * Right after the cgroup exists (tests/runtime/faults.bats: create-after-cgroup). */
 	{
 		struct ocirt_status *pre = make_status(s, 0);
 		pre->cgroup = s->cg;
@@ -428,7 +422,19 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 		if (r < 0)
 			return r;
 	}
+	if (s->cg->rootless && s->cg->ndirs == 0 && c->linux_ && c->linux_->resources)
+		log_warning("rootless: no cgroup is writable by uid %u (no delegation): linux.resources are not applied",
+			    (unsigned)geteuid());
+	ocirt_timing_mark("cgroup create");
+	OCIRT_FAULT_POINT("create-after-cgroup");
+	r = ocirt_cgroup_apply_config(s->cg, c->linux_, err);
+	if (r < 0)
+		return r;
+	r = ocirt_userns_delegate_cgroup(c, s->cg, err);
+	if (r < 0)
+		return r;
 	ocirt_timing_mark("cgroup resources");
+	OCIRT_FAULT_POINT("create-after-cgroup-resources");
 	if (opts->console_socket) {
 		r = ocirt_terminal_connect(opts->console_socket, &s->console_fd, err);
 		if (r < 0)
@@ -509,6 +515,7 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	if (pid == 0)
 		ocirt_init_main(&ic);
 	ocirt_timing_mark("clone");
+	OCIRT_FAULT_POINT("create-after-clone");
 	if (into_fd >= 0)
 		close(into_fd);
 	close(s->sync[1]);
@@ -532,6 +539,7 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 		if (r < 0)
 			return r;
 	}
+	OCIRT_FAULT_POINT("create-after-maps");
 	r = ocirt_sync_send(s->sync[0], SYNC_GO, 0, NULL, 0, -1);
 	if (r < 0)
 		return ocirt_error_set(err, -r, "write to the container init");
@@ -569,6 +577,7 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 		}
 	}
 	ocirt_timing_mark("status + pid file");
+	OCIRT_FAULT_POINT("create-after-status");
 	st->cgroup = TAKE_PTR(s->cg);
 	ret->pid = s->init;
 	ret->start_time = start_time;

@@ -29,6 +29,11 @@ void ocirt_spawned_release(struct ocirt_spawned *s);
 int ocirt_spawn(struct ocirt_context *ctx, const char *id, const struct ocirt_create_opts *opts, bool foreground,
 		struct ocirt_spawned *ret, struct ocirt_error **err);
 
+/* Foreground `run` and `exec`: relay the pty (sp->pty_master, -1 for none) and signals to
+ * sp->pid until it exits; *ret_status = its exit status, 128+N for signal N. Uses sp->pid,
+ * sp->pidfd and sp->pty_master only. */
+int ocirt_foreground_wait(struct ocirt_spawned *sp, int *ret_status, struct ocirt_error **err);
+
 /* Write a pid file runc's way: digits only, no newline, temp file + rename. */
 int ocirt_write_pid_file(const char *path, pid_t pid, struct ocirt_error **err);
 

@@ -20,7 +20,8 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
-int ocirt_terminal_setup(const struct oci_process *p, int *ret_master, struct ocirt_error **err)
+int ocirt_terminal_setup(const struct oci_process *p, bool bind_console, int *ret_master,
+			 struct ocirt_error **err)
 {
 	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master < 0)
@@ -49,12 +50,12 @@ int ocirt_terminal_setup(const struct oci_process *p, int *ret_master, struct oc
 	/* /dev/console: a bind mount of the slave (the mount point may be missing without a
 	 * rootfs that made it: create it when /dev allows). */
 	struct stat st;
-	if (stat("/dev/console", &st) < 0 && errno == ENOENT) {
+	if (bind_console && stat("/dev/console", &st) < 0 && errno == ENOENT) {
 		int fd = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd >= 0)
 			close(fd);
 	}
-	if (stat("/dev/console", &st) == 0 && mount(slave_path, "/dev/console", NULL, MS_BIND, NULL) < 0)
+	if (bind_console && stat("/dev/console", &st) == 0 && mount(slave_path, "/dev/console", NULL, MS_BIND, NULL) < 0)
 		return ocirt_error_set(err, errno, "bind `%s` on /dev/console", slave_path);
 	if (ioctl(slave, TIOCSCTTY, 0) < 0)
 		return ocirt_error_set(err, errno, "make the pty the controlling terminal");

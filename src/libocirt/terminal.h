@@ -11,8 +11,10 @@
 #include "common/error.h"
 #include "libocispec/oci-config.h"
 
-/* Child side. *ret_master is the master (O_CLOEXEC) for the caller to send. */
-int ocirt_terminal_setup(const struct oci_process *p, int *ret_master, struct ocirt_error **err);
+/* Child side. *ret_master is the master (O_CLOEXEC) for the caller to send. bind_console:
+ * the slave is also bind-mounted on /dev/console (the init's, not an exec'd process's). */
+int ocirt_terminal_setup(const struct oci_process *p, bool bind_console, int *ret_master,
+			 struct ocirt_error **err);
 /* Send the master over a connected console socket. */
 int ocirt_terminal_send(int console_sock, int master, struct ocirt_error **err);
 

@@ -141,6 +141,9 @@ static void print_version(void)
 #ifdef HAVE_SYSTEMD
 	       " +SYSTEMD"
 #endif
+#ifdef OCIRT_FAULT_INJECTION
+	       " +FAULT_INJECTION"
+#endif
 	       "\n");
 }
 
