@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fd-util.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -150,14 +151,7 @@ static void write_record(int fd, enum ocirt_log_level level, const char *msg)
 		buf_puts(&b, "\n");
 	}
 	/* one write: O_APPEND makes it atomic with respect to other writers of the file */
-	for (size_t off = 0; off < b.len;) {
-		ssize_t n = write(fd, b.p + off, b.len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	(void)write_all(fd, b.p, b.len);
 	free(b.p);
 	errno = saved;
 }
@@ -184,16 +178,11 @@ void ocirt_log_error(const char *msg)
 	if (sink.fd >= 0) {
 		/* the bare message for whoever reads our stderr (conmon, go-runc's combined output) */
 		struct buf b = { 0 };
+		int saved = errno;
 		buf_puts(&b, msg);
 		buf_puts(&b, "\n");
-		for (size_t off = 0; off < b.len;) {
-			ssize_t n = write(STDERR_FILENO, b.p + off, b.len - off);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			off += (size_t)n;
-		}
+		(void)write_all(STDERR_FILENO, b.p, b.len);
 		free(b.p);
+		errno = saved;
 	}
 }
