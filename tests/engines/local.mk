@@ -3,16 +3,23 @@
 #
 #   make check-engines                                      every engine suite
 #   make check-engines ENGINE_TESTS=tests/engines/containerd.bats
+#   make check-engines ENGINE_TESTS=tests/engines/podman.bats OCIRT_PODMAN_PAIR=runc+conmon
+#     (podman*.bats: OCIRT_PODMAN_PAIR=RUNTIME+SHIM, default ocirt+conmon; OCIRT_PODMAN_QUICK=1
+#     skips the slow tests; see tests/engines/helpers-podman.bash)
 ENGINE_SUITES = \
 	tests/engines/containerd.bats \
 	tests/engines/cri.bats \
-	tests/engines/docker.bats
+	tests/engines/docker.bats \
+	tests/engines/podman.bats
 EXTRA_DIST += \
 	$(ENGINE_SUITES) \
 	tests/engines/helpers-engines.bash \
 	tests/engines/mkimage.sh \
 	tests/engines/containerd-config.toml.in \
 	tests/engines/docker-daemon.json \
+	tests/engines/helpers-podman.bash \
+	tests/engines/containers.conf.in \
+	tests/engines/storage.conf.in \
 	tests/engines/FINDINGS.md \
 	tests/engines/cri/cri.proto \
 	tests/engines/cri/cri-client.py \
