@@ -250,9 +250,6 @@ scenario_memory() {
 }
 
 @test "cri [ocirt]: ExecSync output, exit code, pid namespace, missing binary" {
-	if "$OCIRT" --root "$CRI_DIR/none" exec none true 2>&1 | grep -q "not implemented"; then
-		skip "FINDINGS.md #1: ocirt exec is not implemented"
-	fi
 	scenario_exec ocirt
 }
 
