@@ -38,7 +38,7 @@ if HAVE_BATS
 TESTS += $(BATS_SUITES)
 endif
 BATS_SUITES += tests/runtime/devices.bats tests/runtime/mounts.bats tests/runtime/rootfs.bats
-BATS_SUITES += tests/runtime/userns.bats
+BATS_SUITES += tests/runtime/userns.bats tests/runtime/rootless.bats
 BATS_SUITES += tests/runtime/faults.bats
 BATS_SUITES += tests/runtime/exec.bats
 BATS_SUITES += tests/runtime/cve.bats

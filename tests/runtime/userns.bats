@@ -103,7 +103,6 @@ maps() {
 }
 
 @test "lsns: the container's user namespace owns its other namespaces" {
-	requires no_vm
 	userns_config
 	set_args /bin/sleep 100
 	run_detached_quiet
