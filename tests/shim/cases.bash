@@ -357,3 +357,32 @@ case_journald() {
 	grep -F '|MESSAGE=err\n|' "$SD/entries" | grep -q '|PRIORITY=3|'
 	grep -F '|MESSAGE=part|' "$SD/entries" | grep -q '|CONTAINER_PARTIAL_MESSAGE=true|'
 }
+
+# vm_rss PID: VmRSS in kB
+vm_rss() {
+	awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+
+# the product metric: the shim daemon's resident memory per container, next to conmon's
+# (driven identically: same arguments, same runtime)
+case_rss_vs_conmon() {
+	local conmon
+	conmon=$(command -v conmon) || skip "conmon not installed"
+	file -L "$OCISHIM" | grep -q 'statically linked' || skip "ocishim not linked statically (sanitizer build?)"
+	update_config '.process.args = ["/bin/sleep", "60"]'
+	local rss=() bin
+	for bin in "$OCISHIM" "$conmon"; do
+		rm -f "$SD/exits/$CID" "$SD/conmon.pid"
+		OCISHIM=$bin shim_create
+		sync_pid >/dev/null || fail "$bin: no PID"
+		rt_start
+		sleep 0.5
+		rss+=("$(vm_rss "$(cat "$SD/conmon.pid")")")
+		"$RT" kill "$CID" KILL
+		wait_shim_exit
+		"$RT" delete -f "$CID"
+	done
+	echo "# VmRSS: ocishim ${rss[0]} kB, conmon ${rss[1]} kB" >&3
+	[ "${rss[0]}" -lt "${rss[1]}" ]
+	[ "${rss[0]}" -lt 1500 ]
+}

@@ -25,5 +25,6 @@ teardown() { shim_teardown; }
 @test "shim/runc: no oom file without an OOM kill" { case_no_oom; }
 @test "shim/runc: exec mode (attach pipe, two start bytes, PID then exit code)" { case_exec; }
 @test "shim/runc: journald driver: podman's fields, partial lines" { case_journald; }
+@test "shim/runc: VmRSS of the shim daemon below conmon's" { case_rss_vs_conmon; }
 @test "shim/runc: --version is conmon's format" { case_version; }
 @test "shim/runc: bad options fail with exit 1" { case_bad_options; }
