@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
 #include <unistd.h>
 #include "common/path-util.h"
 #include "common/xalloc.h"
@@ -28,6 +30,29 @@ static int write_all(int fd, const char *s, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* SECURITY: the key is opened below the verified /proc/sys without leaving procfs
+ * (RESOLVE_NO_XDEV): a mount over a key (a hook, a shared volume racing us) would take the
+ * value to its source instead of the kernel. */
+static int open_key(int procsys, const char *rel)
+{
+	struct open_how how = {
+		.flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS,
+	};
+	struct statfs sfs;
+	int fd = (int)syscall(SYS_openat2, procsys, rel, &how, sizeof(how));
+
+	if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+		return fd < 0 ? -errno : fd;
+	/* openat2: Linux 5.6. Before, check the file we got is still procfs. */
+	fd = ocirt_path_open_in_root(procsys, rel, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (fd >= 0 && (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)) {
+		close(fd);
+		return -EXDEV;
+	}
+	return fd;
 }
 
 int ocirt_sysctl_apply(const struct oci_config *config, struct ocirt_error **err)
@@ -60,7 +85,7 @@ int ocirt_sysctl_apply(const struct oci_config *config, struct ocirt_error **err
 					*p = '/';
 		if (!*rel || rel[0] == '/')
 			return ocirt_error_setx(err, EINVAL, "sysctl \"%s\": invalid key", key);
-		fd = ocirt_path_open_in_root(procsys, rel, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+		fd = open_key(procsys, rel);
 		if (fd < 0)
 			return ocirt_error_set(err, -fd, "write sysctl \"%s\"=\"%s\": open /proc/sys/%s", key, value, rel);
 		r = write_all(fd, value, strlen(value));

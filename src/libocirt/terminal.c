@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/fd-util.h"
+#include "libocirt/mount.h"
 #include "libocirt/terminal.h"
 
 #ifndef TIOCGPTPEER
@@ -55,8 +56,19 @@ int ocirt_terminal_setup(const struct oci_process *p, bool bind_console, int *re
 		if (fd >= 0)
 			close(fd);
 	}
-	if (bind_console && stat("/dev/console", &st) == 0 && mount(slave_path, "/dev/console", NULL, MS_BIND, NULL) < 0)
-		return ocirt_error_set(err, errno, "bind `%s` on /dev/console", slave_path);
+	if (bind_console && lstat("/dev/console", &st) == 0) {
+		/* SECURITY: the pty we hold (not whatever /dev/pts/N names) goes on /dev/console
+		 * itself, never on what a link there points at */
+		_cleanup_close_ int console = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (console < 0 || fstat(console, &st) < 0)
+			return ocirt_error_set(err, errno, "open /dev/console");
+		if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
+			return ocirt_error_setx(err, EINVAL, "/dev/console is a %s: refusing to bind the console there",
+						S_ISLNK(st.st_mode) ? "symlink" : "directory");
+		int r = ocirt_mount_bind(slave, NULL, console, -1, "/dev/console", false, NULL, NULL, NULL);
+		if (r < 0)
+			return ocirt_error_set(err, -r, "bind `%s` on /dev/console", slave_path);
+	}
 	if (ioctl(slave, TIOCSCTTY, 0) < 0)
 		return ocirt_error_set(err, errno, "make the pty the controlling terminal");
 	for (int i = 0; i < 3; i++)

@@ -36,18 +36,15 @@ record_mounts_hook() {
 		"cut -d\" \" -f5 /proc/self/mountinfo >'"$1"'.$$"]}]'
 }
 
-# host_mount_points: the mount points of our (the host's) mount namespace, sorted.
-host_mount_points() {
-	cut -d' ' -f5 /proc/self/mountinfo | sort -u
-}
-
-# mounts_outside_rootfs FILE...: mount points in the recorded files that are neither the
-# host's nor inside the rootfs. Prints them; fails when there is one.
+# mounts_outside_rootfs FILE...: mount points in the recorded files under the test's
+# directory (where every link of these tests points: $VICTIM) but not inside the rootfs.
+# Prints them; fails when there is one. (Only the test's directory: suites running at the
+# same time mount and unmount elsewhere on the host while the hook takes its snapshot.)
 mounts_outside_rootfs() {
 	local rootfs bad
 	[ -s "$1" ] || fail "no mounts were recorded ($1)"
 	rootfs=$(readlink -f "$BUNDLE/rootfs")
-	bad=$(cat "$@" | sort -u | comm -23 - <(host_mount_points) |
+	bad=$(cat "$@" | sort -u | grep -e "^$BATS_TEST_TMPDIR/" -e "^$BATS_TEST_TMPDIR\$" |
 		grep -v -e "^$rootfs\$" -e "^$rootfs/" || true)
 	[ -z "$bad" ] || {
 		echo "mounts outside the rootfs: $bad" >&2
@@ -239,6 +236,130 @@ mounts_outside_rootfs() {
 	echo "runs: $ok ok, $failed failed" >&2
 	[ "$ok" -gt 0 ]
 	mounts_outside_rootfs "$BATS_TEST_TMPDIR"/mi.*
+	[ "$(ls -A "$VICTIM")" = file ]
+	! grep -qF " $VICTIM" /proc/self/mountinfo
+}
+
+# --- /proc and /dev tricks ------------------------------------------------------------
+
+# procfs only on a real directory: /proc a symlink to a directory the image filled with
+# fake files (what an LSM or sysctl write would then land in) must fail the start.
+# Checked: with the "must be mounted on an ordinary directory" check of mount.c's do_fs()
+# removed, procfs lands on /fakeproc, the run succeeds and this test fails.
+@test "procfs is only mounted on a real directory: /proc a symlink fails the start" {
+	rmdir "$BUNDLE/rootfs/proc"
+	mkdir -p "$BUNDLE/rootfs/fakeproc/sys/kernel"
+	echo fake >"$BUNDLE/rootfs/fakeproc/sys/kernel/domainname"
+	ln -s /fakeproc "$BUNDLE/rootfs/proc"
+	in_container 'cat /proc/sys/kernel/domainname'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/proc"*"symlink"* ]]
+	[ "$(cat "$BUNDLE/rootfs/fakeproc/sys/kernel/domainname")" = fake ]
+}
+
+# maskedPaths bind the container's /dev/null over each path: it must be the null device,
+# reached without following a link. The hook plays the attacker who swaps /dev/null after
+# the devices are made (runc's CVE-2025-31133 used a shared volume for that).
+# Checked: with masked_path() binding "/dev/null" by path, followed and unverified, the
+# masked file shows the symlink target's (or the regular file's) content and this test fails.
+@test "maskedPaths: a /dev/null replaced by a symlink or a regular file is not used" {
+	echo MASKED-CONTENT >"$BUNDLE/rootfs/etc/masked"
+	echo SECRET >"$BUNDLE/rootfs/etc/secret"
+	update_config '.linux.maskedPaths = ["/etc/masked"]'
+	local how
+	for how in "ln -s /etc/secret" "echo FAKE-NULL >"; do
+		update_config '.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c",
+			"rm -f '"$BUNDLE"'/rootfs/dev/null && '"$how"' '"$BUNDLE"'/rootfs/dev/null"]}]'
+		in_container 'cat /etc/masked; echo end'
+		if [ "$status" -eq 0 ]; then
+			[[ "$output" != *SECRET* ]] || fail "$how: the mask showed the link's target"
+			[[ "$output" != *FAKE-NULL* ]] || fail "$how: the mask showed the fake /dev/null"
+			[[ "$output" != *MASKED-CONTENT* ]] || fail "$how: not masked"
+		else
+			[[ "$output" == *"/dev/null"* ]]
+		fi
+		__ocirt delete -f "$CID" >/dev/null 2>&1 || true
+	done
+	[ "$(cat "$BUNDLE/rootfs/etc/secret")" = SECRET ]
+}
+
+# sysctl values are written through a verified procfs: a rootfs without a procfs at /proc
+# (a directory, or /proc/sys a symlink to one) cannot take them.
+# Checked: with the PROC_SUPER_MAGIC check of sysctl.c removed, the value lands in the fake
+# file and this test fails.
+@test "sysctl: a fake /proc/sys (no procfs, or a symlink) does not receive the values" {
+	update_config 'del(.mounts[] | select(.destination == "/proc")) | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+		| .linux.sysctl = {"kernel.domainname": "cve-test"}'
+	mkdir -p "$BUNDLE/rootfs/proc/sys/kernel" "$BUNDLE/rootfs/fakesys/kernel"
+	echo fake >"$BUNDLE/rootfs/proc/sys/kernel/domainname"
+	echo fake >"$BUNDLE/rootfs/fakesys/kernel/domainname"
+	in_container 'true'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"not procfs"* ]]
+	[ "$(cat "$BUNDLE/rootfs/proc/sys/kernel/domainname")" = fake ]
+	rm -rf "$BUNDLE/rootfs/proc/sys"
+	ln -s /fakesys "$BUNDLE/rootfs/proc/sys"
+	in_container 'true'
+	[ "$status" -ne 0 ]
+	[ "$(cat "$BUNDLE/rootfs/fakesys/kernel/domainname")" = fake ]
+}
+
+# A mount inside /proc/sys must not redirect a sysctl write to the mount's source: the write
+# stays on procfs (RESOLVE_NO_XDEV). The createContainer hook plays the attacker who got a
+# bind mount in there (config mounts inside /proc/sys are refused).
+# Checked: this test failed before sysctl.c opened the keys with RESOLVE_NO_XDEV: the value
+# was written to the host file.
+@test "sysctl: an overmount inside /proc/sys does not redirect the write" {
+	echo host-value >"$VICTIM/domainname"
+	update_config '.linux.sysctl = {"kernel.domainname": "cve-test"}
+		| .hooks.createContainer = [{"path": "/bin/mount", "args": ["mount", "--bind",
+			"'"$VICTIM/domainname"'", "'"$BUNDLE"'/rootfs/proc/sys/kernel/domainname"]}]'
+	in_container 'true'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"kernel.domainname"* ]]
+	[ "$(cat "$VICTIM/domainname")" = host-value ]
+}
+
+# /dev/console: the pty is bound over the container's /dev/console, never over what a link
+# there points at. The hook swaps /dev/console for a link to a file of the image after the
+# devices were made.
+# Checked: with terminal.c's stat()/mount() by path (before this fix), the pty was bound
+# over /etc/victim (a mount there in mountinfo) and this test failed.
+@test "/dev/console: a symlink there does not redirect the console bind" {
+	requires recvtty
+	echo victim >"$BUNDLE/rootfs/etc/victim"
+	with_out_dir
+	update_config '.process.terminal = true
+		| .hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c",
+			"rm -f '"$BUNDLE"'/rootfs/dev/console && ln -s /etc/victim '"$BUNDLE"'/rootfs/dev/console"]}]'
+	sh_args 'cut -d" " -f5 /proc/self/mountinfo >/out/mi; echo done >/out/done'
+	local sock="$BATS_TEST_TMPDIR/console.sock"
+	start_recvtty "$sock" -m drain
+	run __ocirt run -d -b "$BUNDLE" --console-socket "$sock" "$CID" </dev/null
+	echo "$output" >&2
+	stop_recvtty
+	if [ "$status" -eq 0 ]; then
+		wait_file "$OUT/done"
+		! grep -qx /etc/victim "$OUT/mi" || fail "the pty was bound over the link's target"
+	else
+		[[ "$output" == *"/dev/console"* ]]
+	fi
+	[ "$(cat "$BUNDLE/rootfs/etc/victim")" = victim ]
+}
+
+# /dev/pts (and /dev/shm, /dev/mqueue) in an image whose /dev is not a tmpfs of ours: links
+# to host paths there resolve inside the rootfs.
+# Checked: with the openat() stand-in of the CVE-2021-30465 tests, devpts is mounted on
+# $VICTIM and this test fails.
+@test "/dev/pts: a symlink in an image's /dev cannot send devpts outside the rootfs" {
+	update_config 'del(.mounts[] | select(.destination == "/dev"))'
+	ln -s "$VICTIM" "$BUNDLE/rootfs/dev/pts"
+	record_mounts_hook "$BATS_TEST_TMPDIR/mi"
+	in_container 'cut -d" " -f5 /proc/self/mountinfo'
+	[ -e "$BATS_TEST_TMPDIR"/mi.* ] || [ "$status" -ne 0 ]
+	if [ -e "$BATS_TEST_TMPDIR"/mi.* ]; then
+		mounts_outside_rootfs "$BATS_TEST_TMPDIR"/mi.*
+	fi
 	[ "$(ls -A "$VICTIM")" = file ]
 	! grep -qF " $VICTIM" /proc/self/mountinfo
 }
