@@ -2,6 +2,7 @@
 /* The resources engine's common part: controller names, file helpers, and the dispatcher
  * that sends each controller to its v1 hierarchy or to the unified one. */
 #include "config.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -213,11 +214,24 @@ static bool list_has(const char *list, const char *word)
 	return false;
 }
 
+/* The no-internal-process rule: a non-root cgroup that holds processes can't hand domain
+ * controllers to its children (EBUSY), and enabling a threaded one (cpu, pids, cpuset)
+ * there succeeds but turns it into a thread root: every new child is then "domain
+ * invalid" and moving a process into it fails with EOPNOTSUPP. So an ancestor with
+ * processes (typically the runtime's own cgroup) is never written to. */
+static bool v2_has_procs(const char *path)
+{
+	_cleanup_free_ char *procs = NULL;
+	if (ocirt_cg_read(path, "cgroup.procs", &procs, NULL) < 0)
+		return false;
+	return procs[0] != '\0';
+}
+
 int ocirt_cgroup_v2_enable(const char *dir, unsigned controllers, struct ocirt_error **err)
 {
 	_cleanup_free_ char *root = NULL, *path = NULL;
 	unsigned avail = 0;
-	size_t i, dir_len = strlen(dir);
+	size_t i, dir_len = strlen(dir), root_len;
 	int r, c;
 
 	if (!controllers)
@@ -226,6 +240,7 @@ int ocirt_cgroup_v2_enable(const char *dir, unsigned controllers, struct ocirt_e
 		return 0;
 
 	root = v2_root_of(dir);
+	root_len = strlen(root);
 	r = ocirt_cgroup_v2_available(root, &avail, err);
 	if (r < 0)
 		return r;
@@ -234,20 +249,39 @@ int ocirt_cgroup_v2_enable(const char *dir, unsigned controllers, struct ocirt_e
 			return ocirt_error_setx(err, ENOTSUP, "cgroup controller %s is not available in %s", v2_name(c),
 						root);
 
-	/* "+c" into cgroup.subtree_control of the root and of every ancestor below it; dir
-	 * itself needs nothing (a controller is available where the parent enables it). */
+	/* "+c" into cgroup.subtree_control of every ancestor that does not pass it down yet,
+	 * top-down (the first ones usually have it already); dir itself needs nothing (a
+	 * controller is available where the parent enables it). */
 	path = xstrdup(dir);
-	for (i = strlen(root); i < dir_len; i++) {
-		_cleanup_free_ char *enabled = NULL;
-		if (i != strlen(root) && path[i] != '/')
+	for (i = root_len; i < dir_len; i++) {
+		_cleanup_free_ char *enabled = NULL, *type = NULL;
+		unsigned missing = 0;
+		if (i != root_len && path[i] != '/')
 			continue;
 		path[i] = 0;
 		r = ocirt_cg_read(path, "cgroup.subtree_control", &enabled, err);
 		if (r < 0)
 			return r;
+		for (c = 0; c < OCIRT_CG__MAX; c++)
+			if ((controllers & (1u << c)) && !list_has(enabled, v2_name(c)))
+				missing |= 1u << c;
+		if (missing && i > root_len) {
+			const char *why = NULL;
+			if (v2_has_procs(path))
+				why = "it has processes of its own (cgroup v2 no-internal-process rule)";
+			else if (ocirt_cg_read(path, "cgroup.type", &type, NULL) == 0 && !streq(type, "domain"))
+				why = "it is not a domain cgroup";
+			if (why) {
+				for (c = 0; !(missing & (1u << c)); c++)
+					;
+				return ocirt_error_setx(err, EBUSY,
+							"cannot enable the %s controller in %s/cgroup.subtree_control: %s",
+							v2_name(c), path, why);
+			}
+		}
 		for (c = 0; c < OCIRT_CG__MAX; c++) {
 			char want[32];
-			if (!(controllers & (1u << c)) || list_has(enabled, v2_name(c)))
+			if (!(missing & (1u << c)))
 				continue;
 			snprintf(want, sizeof(want), "+%s", v2_name(c));
 			r = ocirt_cg_write(path, "cgroup.subtree_control", want, err);
@@ -257,6 +291,72 @@ int ocirt_cgroup_v2_enable(const char *dir, unsigned controllers, struct ocirt_e
 		path[i] = dir[i];
 	}
 	return 0;
+}
+
+/* A limit file's content says "no limit": every token ends in "max" ("max", or rdma's
+ * "mlx4_0 hca_handle=max hca_object=max") or is a number of at least 2^62. */
+static bool all_max(const char *content)
+{
+	_cleanup_free_ char *copy = xstrdup(content);
+	char *save = NULL;
+	for (char *t = strtok_r(copy, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
+		size_t n = strlen(t);
+		char *end = NULL;
+		if (n >= 3 && streq(t + n - 3, "max"))
+			continue;
+		/* hugetlb shows an unset limit as the page counter's ceiling (9223372036854771712) */
+		errno = 0;
+		unsigned long long v = strtoull(t, &end, 10);
+		if (errno || !end || *end || v < (1ULL << 62))
+			return false;
+	}
+	return true;
+}
+
+static bool child_uses(const char *child, const char *name)
+{
+	_cleanup_free_ char *sub = NULL;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	size_t nl = strlen(name);
+
+	if (ocirt_cg_read(child, "cgroup.subtree_control", &sub, NULL) == 0 && list_has(sub, name))
+		return true;
+	d = opendir(child);
+	while (d && (de = readdir(d))) {
+		_cleanup_free_ char *v = NULL;
+		size_t fl = strlen(de->d_name);
+		if (strncmp(de->d_name, name, nl) != 0 || de->d_name[nl] != '.' || fl < 4 ||
+		    !streq(de->d_name + fl - 3, "max"))
+			continue;
+		if (ocirt_cg_read(child, de->d_name, &v, NULL) == 0 && !all_max(v))
+			return true;
+	}
+	return false;
+}
+
+void ocirt_cgroup_v2_root_release(const char *root, unsigned controllers)
+{
+	for (int c = 0; c < OCIRT_CG__MAX; c++) {
+		_cleanup_closedir_ DIR *d = NULL;
+		struct dirent *de;
+		bool used = false;
+		char off[32];
+		if (!(controllers & (1u << c)))
+			continue;
+		d = opendir(root);
+		while (d && !used && (de = readdir(d))) {
+			_cleanup_free_ char *child = NULL;
+			if (de->d_type != DT_DIR || streq(de->d_name, ".") || streq(de->d_name, ".."))
+				continue;
+			child = xasprintf("%s/%s", root, de->d_name);
+			used = child_uses(child, v2_name(c));
+		}
+		if (used)
+			continue;
+		snprintf(off, sizeof(off), "-%s", v2_name(c));
+		(void)ocirt_cg_write(root, "cgroup.subtree_control", off, NULL);
+	}
 }
 
 /* Pure v2 at create: the controllers the resources need must be enabled down to the
@@ -328,7 +428,13 @@ int ocirt_cgroup_res_apply(const struct ocirt_cgroup_dirs *dirs, const struct oc
 	if (ret < 0)
 		return ret;
 	if (via_v2) {
+		_cleanup_free_ char *root = v2_root_of(dirs->unified), *before = NULL, *after = NULL;
+		(void)ocirt_cg_read(root, "cgroup.subtree_control", &before, NULL);
 		ret = ocirt_cgroup_v2_enable(dirs->unified, via_v2, err);
+		if (opts->ret_root_enabled && before && ocirt_cg_read(root, "cgroup.subtree_control", &after, NULL) == 0)
+			for (c = 0; c < OCIRT_CG__MAX; c++)
+				if ((via_v2 & (1u << c)) && !list_has(before, v2_name(c)) && list_has(after, v2_name(c)))
+					*opts->ret_root_enabled |= 1u << c;
 		if (ret < 0)
 			return ret;
 		ret = ocirt_cgroup_res_apply_v2(dirs->unified, via_v2, r, opts, err);

@@ -58,6 +58,10 @@ struct ocirt_cgroup_res_opts {
 	size_t devices_len;
 	/* Skip the device rules entirely (rootless without delegation, or the caller did them). */
 	bool skip_devices;
+	/* Out (hybrid hosts, may be NULL): the controllers this call turned on in the cgroup2
+	 * root's subtree_control for the container (hugetlb...), bits as below; the caller keeps
+	 * them so that delete can turn them off again (ocirt_cgroup_v2_root_release). */
+	unsigned *ret_root_enabled;
 };
 
 /* Apply r (may be NULL: only the default device rules then) to the container's cgroup. */
@@ -90,6 +94,11 @@ int ocirt_cgroup_v1_cpuset_fill(const char *dir, struct ocirt_error **err);
  * cgroup.subtree_control of every ancestor from the hierarchy root down. Controllers the
  * root doesn't offer are reported as an error naming them. */
 int ocirt_cgroup_v2_enable(const char *dir, unsigned controllers, struct ocirt_error **err);
+/* Hybrid hosts: turn the controllers (bits) off again in the cgroup2 root `root`'s
+ * subtree_control, each only when no child cgroup of the root still uses it (has it in its
+ * own subtree_control, or a limit other than "max" in a <controller>.*max file). Best
+ * effort, no error. */
+void ocirt_cgroup_v2_root_release(const char *root, unsigned controllers);
 /* The controllers listed in <dir>/cgroup.controllers, as bits. */
 int ocirt_cgroup_v2_available(const char *dir, unsigned *ret, struct ocirt_error **err);
 

@@ -16,6 +16,7 @@
 #include "common/strv.h"
 #include "common/xalloc.h"
 #include "libocirt/cgroup.h"
+#include "libocirt/cgroup-res.h"
 
 struct hierarchy {
 	char *mountpoint;
@@ -266,6 +267,10 @@ static int v1_destroy(struct ocirt_cgroup *cg, struct ocirt_error **err)
 		if (r < 0 && ret == 0)
 			ret = r;
 	}
+	/* hybrid: what create turned on in the unified root for this container (hugetlb) goes
+	 * off again unless another cgroup uses it */
+	if (cg->root_enabled && cg->layout == OCIRT_CGROUP_HYBRID)
+		ocirt_cgroup_v2_root_release("/sys/fs/cgroup/unified", cg->root_enabled);
 	return ret;
 }
 

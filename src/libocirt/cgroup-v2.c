@@ -19,8 +19,14 @@ static int v2_create(struct ocirt_cgroup *cg, const char *cgroups_path, const ch
 	if (path[0] == '/')
 		inner = xstrdup(path);
 	else {
+		/* Relative to the PARENT of the runtime's own cgroup, as runc does: the own
+		 * cgroup has processes (ours at least), so it can't pass controllers down to a
+		 * child (no-internal-process rule), while its parent usually has none. */
 		_cleanup_free_ char *own = ocirt_cgroup_self("");
-		inner = xasprintf("%s/%s", own && !streq(own, "/") ? own : "", path);
+		char *slash = own ? strrchr(own, '/') : NULL;
+		if (slash)
+			*slash = '\0';
+		inner = xasprintf("%s/%s", own ? own : "", path);
 	}
 	free(cg->path);
 	cg->path = xstrdup(inner);

@@ -3,6 +3,7 @@
  * cgroup drivers. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -40,11 +41,14 @@ enum ocirt_cgroup_layout ocirt_cgroup_detect_layout(void)
 
 int ocirt_cgroup_new(bool systemd_cgroup, bool rootless, struct ocirt_cgroup **ret, struct ocirt_error **err)
 {
-	if (systemd_cgroup)
-		return ocirt_error_setx(err, ENOTSUP, "systemd cgroup driver not implemented yet");
+	if (systemd_cgroup && !&ocirt_cgroup_systemd_driver)
+		return ocirt_error_setx(err, ENOTSUP, "systemd cgroup driver: not linked into this program");
 	struct ocirt_cgroup *cg = xnew0(struct ocirt_cgroup, 1);
 	cg->layout = ocirt_cgroup_detect_layout();
-	cg->driver = cg->layout == OCIRT_CGROUP_UNIFIED ? &ocirt_cgroup_v2_driver : &ocirt_cgroup_v1_driver;
+	if (systemd_cgroup)
+		cg->driver = &ocirt_cgroup_systemd_driver;
+	else
+		cg->driver = cg->layout == OCIRT_CGROUP_UNIFIED ? &ocirt_cgroup_v2_driver : &ocirt_cgroup_v1_driver;
 	cg->rootless = rootless;
 	*ret = cg;
 	return 0;
@@ -61,6 +65,7 @@ void ocirt_cgroup_free(struct ocirt_cgroup *cg)
 	}
 	free(cg->dirs);
 	free(cg->path);
+	free(cg->unit);
 	free(cg);
 }
 
@@ -103,6 +108,8 @@ static const struct ocirt_cgroup_driver *driver_by_name(const char *name, enum o
 		return &ocirt_cgroup_none_driver;
 	if (streq(name, "cgroupfs"))
 		return layout == OCIRT_CGROUP_UNIFIED ? &ocirt_cgroup_v2_driver : &ocirt_cgroup_v1_driver;
+	if (streq(name, "systemd") && &ocirt_cgroup_systemd_driver)
+		return &ocirt_cgroup_systemd_driver;
 	return NULL;
 }
 
@@ -119,6 +126,14 @@ int ocirt_cgroup_serialize(const struct ocirt_cgroup *cg, struct yajl_gen_t *g)
 	yajl_gen_bool(g, cg->rootless);
 	GEN_STR(g, "path");
 	GEN_STR(g, cg->path ? cg->path : "");
+	if (cg->unit) {
+		GEN_STR(g, "unit");
+		GEN_STR(g, cg->unit);
+	}
+	if (cg->root_enabled) {
+		GEN_STR(g, "rootEnabled");
+		yajl_gen_integer(g, cg->root_enabled);
+	}
 	GEN_STR(g, "dirs");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < cg->ndirs; i++) {
@@ -143,7 +158,8 @@ int ocirt_cgroup_deserialize(const struct yajl_val_s *cv, struct ocirt_cgroup **
 	yajl_val v = (yajl_val)cv;
 	static const char *k_driver[] = { "driver", NULL }, *k_layout[] = { "layout", NULL },
 			  *k_path[] = { "path", NULL }, *k_dirs[] = { "dirs", NULL }, *k_ctl[] = { "controllers", NULL },
-			  *k_top[] = { "top", NULL }, *k_rootless[] = { "rootless", NULL };
+			  *k_top[] = { "top", NULL }, *k_rootless[] = { "rootless", NULL }, *k_unit[] = { "unit", NULL },
+			  *k_re[] = { "rootEnabled", NULL };
 	yajl_val d = yajl_tree_get(v, k_driver, yajl_t_string);
 	yajl_val l = yajl_tree_get(v, k_layout, yajl_t_number);
 	if (!d || !l || !YAJL_IS_INTEGER(l))
@@ -160,6 +176,12 @@ int ocirt_cgroup_deserialize(const struct yajl_val_s *cv, struct ocirt_cgroup **
 	yajl_val p = yajl_tree_get(v, k_path, yajl_t_string);
 	if (p)
 		cg->path = xstrdup(YAJL_GET_STRING(p));
+	yajl_val u = yajl_tree_get(v, k_unit, yajl_t_string);
+	if (u)
+		cg->unit = xstrdup(YAJL_GET_STRING(u));
+	yajl_val re = yajl_tree_get(v, k_re, yajl_t_number);
+	if (re && YAJL_IS_INTEGER(re) && YAJL_GET_INTEGER(re) > 0)
+		cg->root_enabled = (unsigned)YAJL_GET_INTEGER(re);
 	yajl_val dirs = yajl_tree_get(v, k_dirs, yajl_t_array);
 	for (size_t i = 0; dirs && i < YAJL_GET_ARRAY(dirs)->len; i++) {
 		yajl_val e = YAJL_GET_ARRAY(dirs)->values[i];
@@ -308,25 +330,6 @@ int ocirt_cgroup_pids(const struct ocirt_cgroup *cg, pid_t **ret, size_t *ret_le
 	return ocirt_error_set(err, -last, "read the container's cgroup.procs");
 }
 
-int ocirt_cgroup_kill_all(const struct ocirt_cgroup *cg, int sig, struct ocirt_error **err)
-{
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t n = 0;
-	int r = ocirt_cgroup_pids(cg, &pids, &n, err);
-	if (r < 0)
-		return r;
-	int count = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (pids[i] <= 0)
-			continue;
-		if (kill(pids[i], sig) == 0)
-			count++;
-		else if (errno != ESRCH)
-			return ocirt_error_set(err, errno, "kill %d", (int)pids[i]);
-	}
-	return count;
-}
-
 bool ocirt_cgroup_is_frozen(const struct ocirt_cgroup *cg)
 {
 	_cleanup_free_ char *buf = NULL;
@@ -347,19 +350,60 @@ bool ocirt_cgroup_is_frozen(const struct ocirt_cgroup *cg)
 	return strstr(buf, "frozen 1") != NULL;
 }
 
+/* SIGKILL everything in dir and below: cgroup.kill (cgroup v2, Linux 5.14) when the
+ * hierarchy has it, else every pid of every cgroup.procs of the subtree. */
+static void kill_tree(const char *dir, int depth)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	if (depth == 0 && write_file_string_at(AT_FDCWD, path, "1") == 0)
+		return;
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	if (read_pids(dir, &pids, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (pids[i] > 0)
+				kill(pids[i], SIGKILL);
+	_cleanup_closedir_ DIR *d = depth < 32 ? opendir(dir) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		kill_tree(path, depth + 1);
+	}
+}
+
+/* rmdir the sub-cgroups the container made (deepest first), then dir. */
+static int rmdir_tree(const char *dir, int depth)
+{
+	_cleanup_closedir_ DIR *d = depth < 32 ? opendir(dir) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		char path[PATH_MAX];
+		if (de->d_type != DT_DIR || streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		(void)rmdir_tree(path, depth + 1);
+	}
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	return -errno;
+}
+
 int ocirt_cgroup_rmdir(const char *dir, struct ocirt_error **err)
 {
-	/* Processes leave a cgroup asynchronously after they die; retry for a while. */
+	/* Processes leave a cgroup asynchronously after they die; retry for a while. The
+	 * container may have made sub-cgroups (cgroup namespace + writable cgroupfs, or
+	 * systemd inside): their processes are killed and they are removed first. */
 	for (int attempt = 0;; attempt++) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
+		int r = rmdir_tree(dir, 0);
+		if (r == 0)
 			return 0;
-		if (errno != EBUSY || attempt >= 200)
-			return ocirt_error_set(err, errno, "remove cgroup `%s`", dir);
-		_cleanup_free_ pid_t *pids = NULL;
-		size_t n = 0;
-		if (read_pids(dir, &pids, &n) == 0)
-			for (size_t i = 0; i < n; i++)
-				kill(pids[i], SIGKILL);
+		if (r != -EBUSY || attempt >= 200)
+			return ocirt_error_set(err, -r, "remove cgroup `%s`", dir);
+		if (attempt % 10 == 0)
+			kill_tree(dir, 0);
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}

@@ -6,7 +6,7 @@
  *   cgroup-v1.c       legacy and hybrid hosts: one dir per mounted v1 hierarchy (named ones
  *                     like name=systemd included) plus, on hybrid hosts, the cgroup2 dir
  *   cgroup-v2.c       pure cgroup v2: one dir, clone3(CLONE_INTO_CGROUP)
- *   cgroup-systemd.c  (later) transient scope units
+ *   cgroup-systemd.c  transient scope units through sd-bus (`--systemd-cgroup`)
  *   cgroup-none.c     no cgroup at all (rootless without delegation)
  *
  * The driver owns create/enter/destroy; the resources engine (cgroup-res.h) works from the
@@ -47,6 +47,9 @@ struct ocirt_cgroup_driver {
 	int (*enter)(struct ocirt_cgroup *cg, pid_t pid, struct ocirt_error **err);
 	/* linux.resources: the resources engine (later issue); NULL = not yet. */
 	int (*apply)(struct ocirt_cgroup *cg, const struct oci_resources *r, bool update, struct ocirt_error **err);
+	/* Resources as unit properties (systemd); NULL for the cgroupfs drivers. Called before
+	 * the resources engine writes the files, at create and at update. */
+	int (*set_unit_properties)(struct ocirt_cgroup *cg, const struct oci_resources *r, struct ocirt_error **err);
 	/* Kill leftovers and remove the owned directories (leaf first). */
 	int (*destroy)(struct ocirt_cgroup *cg, struct ocirt_error **err);
 };
@@ -58,10 +61,14 @@ struct ocirt_cgroup {
 	char *path;    /* the resolved cgroup path as given (absolute form), for state/debug */
 	struct ocirt_cgroup_dir *dirs;
 	size_t ndirs;
+	char *unit;  /* systemd: the scope unit ("prefix-name.scope"), kept in the status */
+	pid_t helper; /* systemd, during create: the placeholder process that holds the scope */
+	unsigned root_enabled; /* hybrid: controllers (cgroup-res.h bits) create turned on in the
+				* cgroup2 root for this container; delete turns them off if unused */
 };
 
-/* Pick the driver: systemd_cgroup -> "systemd cgroup driver not implemented yet" for now;
- * otherwise cgroupfs for the host's layout. */
+/* Pick the driver: systemd_cgroup -> the systemd driver; otherwise cgroupfs for the host's
+ * layout. */
 int ocirt_cgroup_new(bool systemd_cgroup, bool rootless, struct ocirt_cgroup **ret, struct ocirt_error **err);
 void ocirt_cgroup_free(struct ocirt_cgroup *cg);
 static inline void ocirt_cgroup_freep(struct ocirt_cgroup **cg)
@@ -109,6 +116,10 @@ enum ocirt_cgroup_layout ocirt_cgroup_detect_layout(void);
 extern const struct ocirt_cgroup_driver ocirt_cgroup_v1_driver;
 extern const struct ocirt_cgroup_driver ocirt_cgroup_v2_driver;
 extern const struct ocirt_cgroup_driver ocirt_cgroup_none_driver;
+/* cgroup-systemd.c needs libsystemd: referenced weakly, so that programs linking libocirt.a
+ * without -lsystemd (unit tests, fuzzers) still link; the ocirt binary pulls it in with
+ * -Wl,--undefined=ocirt_cgroup_systemd_driver. */
+extern const struct ocirt_cgroup_driver ocirt_cgroup_systemd_driver __attribute__((weak));
 
 /* Shared by the drivers (cgroup.c). */
 /* The runtime's own cgroup in the hierarchy whose /proc/self/cgroup line matches

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,7 +62,12 @@ int ocirt_cgroup_apply_config(struct ocirt_cgroup *cg, const struct oci_linux *l
 	/* Rootless: no cgroup delegation on v1, and devices can't be restricted anyway
 	 * without privileges (the user namespace already confines them). */
 	opts.skip_devices = cg->rootless;
-	r = ocirt_cgroup_res_apply(&dirs, linux_ ? linux_->resources : NULL, &opts, err);
+	opts.ret_root_enabled = &cg->root_enabled;
+	r = 0;
+	if (cg->driver->set_unit_properties && linux_ && linux_->resources)
+		r = cg->driver->set_unit_properties(cg, linux_->resources, err);
+	if (r == 0)
+		r = ocirt_cgroup_res_apply(&dirs, linux_ ? linux_->resources : NULL, &opts, err);
 	ocirt_cgroup_dirs_free(&dirs);
 	if (r < 0 && cg->rootless && is_perm_error(r)) {
 		log_warning("rootless: cannot apply cgroup resources (%s); continuing without them",
@@ -82,6 +88,8 @@ int ocirt_cgroup_apply_update(struct ocirt_cgroup *cg, const struct oci_resource
 
 	if (!cg || cg->ndirs == 0)
 		return ocirt_error_setx(err, ENOTSUP, "the container is not using cgroups");
+	if (cg->driver->set_unit_properties && r && (ret = cg->driver->set_unit_properties(cg, r, err)) < 0)
+		return ret;
 	ocirt_cgroup_res_dirs(cg, &dirs);
 	ret = ocirt_cgroup_res_apply(&dirs, r, &opts, err);
 	ocirt_cgroup_dirs_free(&dirs);
@@ -245,6 +253,44 @@ int ocirt_cgroup_pids_recursive(const struct ocirt_cgroup *cg, pid_t **ret, size
 	*ret = n ? TAKE_PTR(v) : NULL;
 	*ret_len = n;
 	return 0;
+}
+
+/* runc's signalAllProcesses: SIGKILL through cgroup.kill (cgroup v2, Linux 5.14: the
+ * kernel kills the whole subtree, forks racing with us included); any other signal, or
+ * no cgroup.kill: freeze so nothing forks away meanwhile, signal every pid of the
+ * subtree, thaw. */
+int ocirt_cgroup_kill_all(const struct ocirt_cgroup *cg, int sig, struct ocirt_error **err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	const char *dir = ocirt_cgroup_dir_for(cg, "");
+	size_t n = 0, i;
+	bool froze = false;
+	int count = 0, r;
+
+	if (sig == SIGKILL && dir && ocirt_cg_exists(dir, "cgroup.kill")) {
+		r = ocirt_cg_write(dir, "cgroup.kill", "1", NULL);
+		if (r == 0 || r == -ENOENT || r == -ENODEV)
+			return 0; /* (gone: the container's cgroup was removed meanwhile) */
+	}
+	if (!ocirt_cgroup_is_frozen(cg)) {
+		struct ocirt_error *e = NULL;
+		froze = ocirt_cgroup_freeze(cg, true, &e) == 0;
+		ocirt_error_free(e);
+	}
+	r = ocirt_cgroup_pids_recursive(cg, &pids, &n, err);
+	for (i = 0; r == 0 && i < n; i++) {
+		if (kill(pids[i], sig) == 0)
+			count++;
+		else if (errno != ESRCH)
+			r = ocirt_error_set(err, errno, "kill %d", (int)pids[i]);
+	}
+	if (froze) {
+		struct ocirt_error *e = NULL;
+		if (ocirt_cgroup_freeze(cg, false, &e) < 0)
+			log_warning("kill --all: %s", e->msg);
+		ocirt_error_free(e);
+	}
+	return r < 0 ? r : count;
 }
 
 /* --- verbs ---------------------------------------------------------------------- */

@@ -117,6 +117,38 @@ file_has() {
 	file_is "$d/pids.max" 42
 }
 
+@test "cgroup v2: a relative cgroupsPath is below the parent of the runtime's own cgroup (runc)" {
+	requires cgroup_v2
+	local own parent
+	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	parent=${own%/*}
+	# the memory limit needs the controller enabled in the new intermediate cgroup
+	update_config '.process.args = ["/bin/sleep", "1000"] | .linux.cgroupsPath = "rel-'"$CID"'/'"$CID"'"
+		| .linux.resources.memory = {"limit": 67108864}'
+	run_detached
+	[ "$(cg_dir "$PID" "")" = "/sys/fs/cgroup$parent/rel-$CID/$CID" ] ||
+		fail "placed in $(cg_dir "$PID" ""), expected /sys/fs/cgroup$parent/rel-$CID/$CID"
+	file_is "/sys/fs/cgroup$parent/rel-$CID/$CID/memory.max" 67108864
+	ocirt delete --force "$CID"
+	[ "$status" -eq 0 ]
+	[ ! -d "/sys/fs/cgroup$parent/rel-$CID" ] || fail "the intermediate cgroup was left behind"
+}
+
+@test "cgroup v2: controllers are never enabled in a cgroup that has processes" {
+	requires cgroup_v2
+	local own
+	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	[ "$own" != / ] || skip "the tests run in the root cgroup (VM: OCIRT_VM_TEST_CGROUP)"
+	# an absolute path below our own (populated) cgroup: the needed memory controller
+	# can't be handed down; a clear error, and our cgroup stays a plain domain
+	update_config '.linux.cgroupsPath = "'"$own/$CID"'" | .linux.resources.memory = {"limit": 67108864}'
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot enable the memory controller in /sys/fs/cgroup$own/cgroup.subtree_control: it has processes"* ]]
+	file_is "/sys/fs/cgroup$own/cgroup.type" domain
+	[ ! -d "/sys/fs/cgroup$own/$CID" ] || fail "the container cgroup was left behind"
+}
+
 @test "cgroup v1: unified resources are refused" {
 	requires cgroup_v1
 	update_config '.linux.resources.unified = {"memory.high": "50000000"}'
@@ -203,15 +235,21 @@ file_has() {
 	grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers || skip "no hugetlb on the unified hierarchy"
 	[ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2MB huge pages"
 	[ ! -d /sys/fs/cgroup/hugetlb ] || skip "hugetlb is mounted on v1 here"
-	local had
-	had=$(grep -cw hugetlb /sys/fs/cgroup/unified/cgroup.subtree_control || true)
+	local root=/sys/fs/cgroup/unified had
+	# start from the host's own state: off (an earlier run may have left it on; turning it
+	# off fails while a cgroup uses it, and then the end check is moot)
+	echo -hugetlb >"$root/cgroup.subtree_control" 2>/dev/null || true
+	had=$(grep -cw hugetlb "$root/cgroup.subtree_control" || true)
 	update_config '.process.args = ["/bin/sleep", "1000"] | .linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
 	run_detached
 	local d
 	d=$(cg_dir "$PID" "")
 	file_is "$d/hugetlb.2MB.max" 4194304
+	grep -qw hugetlb "$root/cgroup.subtree_control"
+	# the state remembers that create turned it on; delete turns it off again
 	delete_all_containers
-	[ "$had" -ne 0 ] || echo -hugetlb >/sys/fs/cgroup/unified/cgroup.subtree_control 2>/dev/null || true
+	[ "$had" -ne 0 ] || ! grep -qw hugetlb "$root/cgroup.subtree_control" ||
+		fail "+hugetlb left on in $root/cgroup.subtree_control"
 }
 
 @test "update: flags, --resources file and stdin, zero = unchanged" {
@@ -374,4 +412,178 @@ file_has() {
 	cat "$BATS_TEST_TMPDIR/events.out" >&2
 	grep -qF '{"type":"oom","id":"'"$CID"'"}' "$BATS_TEST_TMPDIR/events.out" || fail "no oom event"
 	grep -qF '"type":"stats"' "$BATS_TEST_TMPDIR/events.out" || fail "no periodic stats event"
+}
+
+# The pids of the container's cgroup and every cgroup below it (cgroup2 hierarchy).
+subtree_pids() {
+	local f
+	for f in $(find "$1" -name cgroup.procs); do
+		cat "$f"
+	done
+}
+
+# Start 20 background sleepers in the container and move two of them into a sub-cgroup
+# made from the host ($SUB), as a container that manages its own cgroups would.
+start_forker_with_subcgroup() {
+	local d i p n
+	[ "$(cgroup_mode)" != legacy ] || skip "test requires a cgroup2 hierarchy"
+	update_config '.process.args = ["/bin/sh", "-c", "i=0; while [ $i -lt 20 ]; do sleep 1000 & i=$((i+1)); done; wait"]'
+	run_detached
+	d=$(cg_dir "$PID" "")
+	for ((i = 0; i < 100; i++)); do
+		n=$(wc -l <"$d/cgroup.procs")
+		[ "$n" -ge 21 ] && break
+		sleep 0.1
+	done
+	[ "$n" -ge 21 ] || fail "only $n processes started"
+	SUB="$d/sub"
+	mkdir "$SUB"
+	for p in $(grep -vx "$PID" "$d/cgroup.procs" | head -2); do
+		echo "$p" >"$SUB/cgroup.procs"
+	done
+	[ "$(wc -l <"$SUB/cgroup.procs")" -eq 2 ] || fail "could not move two processes into $SUB"
+	CGDIR=$d
+}
+
+@test "kill --all reaches every process, sub-cgroups included (SIGKILL and SIGTERM)" {
+	local i
+	start_forker_with_subcgroup
+	ocirt kill --all "$CID" TERM
+	[ "$status" -eq 0 ]
+	for ((i = 0; i < 100; i++)); do
+		[ -z "$(subtree_pids "$CGDIR")" ] && break
+		sleep 0.1
+	done
+	[ -z "$(subtree_pids "$CGDIR")" ] || fail "left after kill --all TERM: $(subtree_pids "$CGDIR" | tr '\n' ' ')"
+	ocirt delete "$CID"
+	[ "$status" -eq 0 ]
+	[ ! -d "$CGDIR" ] || fail "$CGDIR left behind"
+
+	CID=$(new_cid)
+	start_forker_with_subcgroup
+	ocirt kill --all "$CID" KILL
+	[ "$status" -eq 0 ]
+	for ((i = 0; i < 100; i++)); do
+		[ -z "$(subtree_pids "$CGDIR")" ] && break
+		sleep 0.1
+	done
+	[ -z "$(subtree_pids "$CGDIR")" ] || fail "left after kill --all KILL: $(subtree_pids "$CGDIR" | tr '\n' ' ')"
+	ocirt delete "$CID"
+	[ "$status" -eq 0 ]
+	[ ! -d "$CGDIR" ] || fail "$CGDIR left behind"
+}
+
+@test "delete --force kills and removes a sub-cgroup the container made" {
+	start_forker_with_subcgroup
+	ocirt delete --force "$CID"
+	[ "$status" -eq 0 ]
+	[ ! -d "$SUB" ] || fail "$SUB left behind"
+	[ ! -d "$CGDIR" ] || fail "$CGDIR left behind"
+}
+
+@test "delete --force with a shared pid namespace kills a process in a sub-cgroup" {
+	# no pid namespace: the init's death does not take the rest along, the cgroup must
+	update_config 'del(.linux.namespaces[] | select(.type == "pid"))'
+	start_forker_with_subcgroup
+	local p
+	p=$(head -1 "$SUB/cgroup.procs")
+	ocirt delete --force "$CID"
+	[ "$status" -eq 0 ]
+	[ ! -d "$CGDIR" ] || fail "$CGDIR left behind"
+	# (gone, or a zombie waiting for the host's init to reap it)
+	local st
+	st=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -c1)
+	[ -z "$st" ] || [ "$st" = Z ] || fail "pid $p (in the sub-cgroup) survived delete --force: state $st"
+}
+
+# --- the systemd cgroup driver ---------------------------------------------------------
+
+@test "--systemd-cgroup: a malformed cgroupsPath is refused, nothing left behind" {
+	update_config '.linux.cgroupsPath = "/not/slice/prefix/name"'
+	ocirt --systemd-cgroup run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'expected cgroupsPath to be of format \"slice:prefix:name\" for systemd cgroups'* ]]
+	update_config '.linux.cgroupsPath = "bad-name:ocirt:'"$CID"'"'
+	ocirt --systemd-cgroup run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'invalid slice name \"bad-name\"'* ]]
+	[ ! -e "$OCIRT_ROOT/$CID" ]
+}
+
+@test "--systemd-cgroup without systemd: a clear error, nothing left behind" {
+	[ "$(cat /proc/1/comm)" != systemd ] || skip "systemd is PID 1 here (the driver is tested below)"
+	update_config '.linux.cgroupsPath = "system.slice:ocirt:'"$CID"'"'
+	ocirt --systemd-cgroup run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"systemd cgroup driver: systemd is not running on this host"* ]] ||
+		[[ "$output" == *"built without libsystemd"* ]]
+	[ ! -e "$OCIRT_ROOT/$CID" ]
+}
+
+@test "--systemd-cgroup: a transient scope with Delegate=yes, resources as unit properties, stopped by delete" {
+	requires systemd cgroup_v2
+	command -v systemctl >/dev/null || skip "test requires systemctl"
+	local unit="ocirt-test-$CID.scope" d
+	update_config '.process.args = ["/bin/sleep", "1000"] | .linux.cgroupsPath = "system.slice:ocirt-test:'"$CID"'"
+		| .linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 50}
+		| .linux.resources.cpu = {"shares": 2048, "quota": 50000, "period": 100000}'
+	__ocirt --systemd-cgroup run -d -b "$BUNDLE" "$CID" </dev/null >"$BATS_TEST_TMPDIR/run.out" 2>&1 ||
+		fail "run: $(cat "$BATS_TEST_TMPDIR/run.out")"
+	PID=$(__ocirt state "$CID" | jq -r .pid)
+	d=$(cg_dir "$PID" "")
+	[ "$d" = "/sys/fs/cgroup/system.slice/$unit" ] || fail "placed in $d"
+	[ "$(systemctl is-active "$unit")" = active ]
+	run systemctl show -p Delegate -p MemoryMax -p TasksMax -p CPUQuotaPerSecUSec "$unit"
+	echo "$output" >&2
+	[[ "$output" == *"Delegate=yes"* ]]
+	[[ "$output" == *"MemoryMax=67108864"* ]]
+	[[ "$output" == *"TasksMax=50"* ]]
+	[[ "$output" == *"CPUQuotaPerSecUSec=500ms"* ]]
+	file_is "$d/memory.max" 67108864
+	file_is "$d/pids.max" 50
+	file_is "$d/cpu.max" "50000 100000"
+	# the driver is in the state: later verbs need no flag
+	ocirt update --memory 100M --pids-limit 60 "$CID"
+	[ "$status" -eq 0 ]
+	file_is "$d/memory.max" 104857600
+	[[ "$(systemctl show -p MemoryMax "$unit")" == "MemoryMax=104857600" ]]
+	[[ "$(systemctl show -p TasksMax "$unit")" == "TasksMax=60" ]]
+	ocirt pause "$CID"
+	[ "$status" -eq 0 ]
+	testcontainer "$CID" paused
+	ocirt resume "$CID"
+	[ "$status" -eq 0 ]
+	ocirt ps --format json "$CID"
+	[ "$status" -eq 0 ]
+	echo "$output" | jq -e --argjson p "$PID" 'index($p) != null'
+	ocirt delete --force "$CID"
+	[ "$status" -eq 0 ]
+	[ ! -d "$d" ] || fail "$d left behind"
+	run systemctl is-active "$unit"
+	[ "$output" != active ] || fail "$unit still active after delete"
+}
+
+@test "--systemd-cgroup: default cgroupsPath is system.slice:ocirt:<id>; kill --all and a failed start leave no unit" {
+	requires systemd cgroup_v2
+	command -v systemctl >/dev/null || skip "test requires systemctl"
+	update_config '.process.args = ["/bin/sh", "-c", "sleep 1000 & sleep 1000 & wait"]'
+	__ocirt --systemd-cgroup run -d -b "$BUNDLE" "$CID" </dev/null >"$BATS_TEST_TMPDIR/run.out" 2>&1 ||
+		fail "run: $(cat "$BATS_TEST_TMPDIR/run.out")"
+	[ "$(systemctl is-active "ocirt-$CID.scope")" = active ]
+	ocirt kill --all "$CID" KILL
+	[ "$status" -eq 0 ]
+	retry 50 0.1 bash -c "[ \"\$($OCIRT --root $OCIRT_ROOT state $CID | jq -r .status)\" = stopped ]"
+	ocirt delete "$CID"
+	[ "$status" -eq 0 ]
+	run systemctl is-active "ocirt-$CID.scope"
+	[ "$output" != active ]
+
+	# a start that fails after the scope was made (no such program) stops the scope again
+	CID=$(new_cid)
+	update_config '.process.args = ["/no/such/program"]'
+	ocirt --systemd-cgroup run -b "$BUNDLE" "$CID"
+	[ "$status" -ne 0 ]
+	run systemctl is-active "ocirt-$CID.scope"
+	[ "$output" != active ] || fail "ocirt-$CID.scope still active"
+	[ ! -d "/sys/fs/cgroup/system.slice/ocirt-$CID.scope" ]
 }
