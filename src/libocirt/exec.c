@@ -304,8 +304,8 @@ static int apply_sub_cgroups(struct ocirt_cgroup *cg, char **specs, struct ocirt
 				sub++;
 			char *p = xasprintf("%s/%s", d->path, sub);
 			struct stat st;
-			if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
-				int e = errno ? errno : ENOTDIR;
+			int e = stat(p, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+			if (e) {
 				ocirt_error_set(err, e, "--cgroup: `%s`", p);
 				free(p);
 				return -e;

@@ -257,7 +257,6 @@ teardown() {
 }
 
 @test "containerd: ctr task exec runs a process in the container with its exit code" {
-	skip "FINDINGS.md #1: ocirt exec is not implemented (\`exec\`: not implemented yet)"
 	start_sleeper "$NAME"
 	ctr_ocirt task exec --exec-id e1 "$NAME" sh -c 'echo in-exec; exit 4'
 	[ "$status" -eq 4 ]
@@ -268,7 +267,6 @@ teardown() {
 }
 
 @test "containerd: ctr task exec of a missing binary reports the runtime's error" {
-	skip "FINDINGS.md #1: ocirt exec is not implemented (\`exec\`: not implemented yet)"
 	start_sleeper "$NAME"
 	ctr_ocirt task exec --exec-id e3 "$NAME" /nonexistent
 	[ "$status" -ne 0 ]
@@ -277,7 +275,6 @@ teardown() {
 }
 
 @test "containerd: ctr task exec -t (console socket for exec)" {
-	skip "FINDINGS.md #1: ocirt exec is not implemented (\`exec\`: not implemented yet)"
 	command -v script >/dev/null || skip "script(1) is not installed"
 	start_sleeper "$NAME"
 	run timeout 60 script -qec "ctr -a '$CTRD_DIR/containerd.sock' -n '$CTR_NS' task exec -t \
