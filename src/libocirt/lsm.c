@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 #ifdef HAVE_SELINUX
 #include <selinux/selinux.h>
@@ -14,6 +15,10 @@
 
 #include "common/xalloc.h"
 #include "libocirt/lsm.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
 
 bool ocirt_selinux_enabled(void)
 {
@@ -135,6 +140,11 @@ static int apparmor_exec(const char *profile, struct ocirt_error **err)
 		fd = open("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return ocirt_error_set(err, errno, "apparmor failed to apply profile \"%s\"", profile);
+	/* SECURITY: the container's /proc could be anything but procfs (no proc mount, an
+	 * image's directory): a profile written to a plain file would silently not apply */
+	struct statfs sfs;
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		return ocirt_error_setx(err, EINVAL, "apparmor failed to apply profile \"%s\": /proc is not procfs", profile);
 	r = write_all(fd, value);
 	if (r < 0)
 		return ocirt_error_set(err, -r, "apparmor failed to apply profile \"%s\"", profile);

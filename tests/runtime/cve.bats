@@ -363,3 +363,22 @@ mounts_outside_rootfs() {
 	[ "$(ls -A "$VICTIM")" = file ]
 	! grep -qF " $VICTIM" /proc/self/mountinfo
 }
+
+# The AppArmor exec transition is written to /proc/thread-self/attr: through procfs only. An
+# image without a proc mount and fake attr files would otherwise run unconfined, silently.
+# Not checked against an unprotected build on the development host (no AppArmor there); the
+# VM harness's apparmor guest runs it. Before the fstatfs() check in lsm.c, the write went to
+# the fake file and the start succeeded.
+@test "apparmor: the exec label is written to procfs, not to an image's fake /proc" {
+	requires apparmor
+	update_config 'del(.mounts[] | select(.destination == "/proc")) | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+		| .process.apparmorProfile = "unconfined"'
+	mkdir -p "$BUNDLE/rootfs/proc/thread-self/attr/apparmor"
+	: >"$BUNDLE/rootfs/proc/thread-self/attr/apparmor/exec"
+	: >"$BUNDLE/rootfs/proc/thread-self/attr/exec"
+	in_container 'true'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"not procfs"* ]]
+	[ ! -s "$BUNDLE/rootfs/proc/thread-self/attr/apparmor/exec" ]
+	[ ! -s "$BUNDLE/rootfs/proc/thread-self/attr/exec" ]
+}
