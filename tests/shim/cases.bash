@@ -386,3 +386,31 @@ case_rss_vs_conmon() {
 	[ "${rss[0]}" -lt "${rss[1]}" ]
 	[ "${rss[0]}" -lt 1500 ]
 }
+
+# --sdnotify-socket: READY=1 / WATCHDOG=1 from <bundle>/notify/notify.sock are relayed to
+# the host socket, exactly and alone; anything else is dropped
+case_sdnotify() {
+	update_config '.process.args = ["/bin/sleep", "60"]'
+	local hd
+	hd=$(mktemp -d /tmp/ocishim-notify.XXXXXX)
+	"$HARNESS" journal "$hd/notify" >"$SD/notify.out" &
+	local jp=$!
+	retry 100 0.02 test -S "$hd/notify"
+	shim_create --sdnotify-socket="$hd/notify"
+	sync_pid >/dev/null
+	[ -S "$BUNDLE/notify/notify.sock" ]
+	"$HARNESS" send "$BUNDLE/notify/notify.sock" 'STATUS=only'
+	"$HARNESS" send "$BUNDLE/notify/notify.sock" 'STATUS=starting\nREADY=1\nFOO=bar'
+	"$HARNESS" send "$BUNDLE/notify/notify.sock" 'WATCHDOG=1'
+	retry 100 0.02 grep -q WATCHDOG "$SD/notify.out"
+	kill "$jp"
+	wait "$jp" || true
+	rm -rf "$hd"
+	cat "$SD/notify.out" >&2
+	run grep -v '^$' "$SD/notify.out"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" = READY=1 ]
+	[ "${lines[1]}" = WATCHDOG=1 ]
+	"$RT" kill "$CID" KILL
+	wait_shim_exit
+}

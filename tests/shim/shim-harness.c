@@ -12,6 +12,8 @@
  *       a stand-in for journald: bind a datagram socket at SOCKET and print each entry
  *       sent with the native protocol as `FIELD=value` lines (newlines in values as \n),
  *       entries separated by an empty line, until SIGTERM (flushes after each entry).
+ *   shim-harness send SOCKET TEXT
+ *       send TEXT (\n escapes) as one datagram to the unix datagram socket SOCKET.
  *   shim-harness attach [-i TEXT] [-k] SOCKET
  *       connect to an attach socket, send TEXT (if any), half-close unless -k, print every
  *       packet as `<stream-byte> <payload>` lines until EOF (at most 30 s).
@@ -203,6 +205,31 @@ static int cmd_run(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_send(int argc, char **argv)
+{
+	if (argc < 3)
+		return 2;
+	char msg[4096];
+	size_t n = 0;
+	for (const char *p = argv[2]; *p && n < sizeof(msg) - 1; p++) {
+		if (p[0] == '\\' && p[1] == 'n') {
+			msg[n++] = '\n';
+			p++;
+		} else {
+			msg[n++] = *p;
+		}
+	}
+	int pfd = open(argv[1], O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return die("open socket");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d", pfd);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || sendto(fd, msg, n, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return die("sendto");
+	return 0;
+}
+
 static void print_value(const char *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -235,8 +262,8 @@ static int cmd_journal(int argc, char **argv)
 		/* native protocol: KEY=value\n, or KEY\n<le64 size><value>\n */
 		for (size_t i = 0; i < (size_t)n;) {
 			char *nl = memchr(buf + i, '\n', (size_t)n - i);
-			if (!nl)
-				break;
+			if (!nl) /* a last field without its newline (plain sd_notify datagrams) */
+				nl = buf + n;
 			char *eq = memchr(buf + i, '=', (size_t)(nl - (buf + i)));
 			if (eq) {
 				fwrite(buf + i, 1, (size_t)(eq - (buf + i)) + 1, stdout);
@@ -274,6 +301,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "attach") == 0)
 		return cmd_attach(argc - 1, argv + 1);
+	if (strcmp(argv[1], "send") == 0)
+		return cmd_send(argc - 1, argv + 1);
 	if (strcmp(argv[1], "journal") == 0)
 		return cmd_journal(argc - 1, argv + 1);
 	fprintf(stderr, "shim-harness: unknown command %s\n", argv[1]);
