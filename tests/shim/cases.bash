@@ -414,3 +414,31 @@ case_sdnotify() {
 	"$RT" kill "$CID" KILL
 	wait_shim_exit
 }
+
+# exec -t -i (podman exec -it): the exec's terminal through the console socket; a fast
+# exit while the runtime is still running is not lost
+case_exec_tty() {
+	requires_rt_exec
+	update_config '.process.args = ["/bin/sleep", "30"]'
+	shim_create
+	sync_pid >/dev/null
+	rt_start
+	local ed="$SD/exec2"
+	mkdir -p "$ed/exit"
+	cat >"$SD/process.json" <<-'EOF2'
+		{"args": ["/bin/sh", "-c", "tty; echo EXECTTY; exit 4"], "cwd": "/",
+		 "env": ["PATH=/bin:/usr/bin"], "terminal": true, "user": {"uid": 0, "gid": 0}}
+	EOF2
+	run bash -c 'cd "$1" && exec timeout 60 "$HARNESS" run -e -a "$1/attach" -- "$OCISHIM" --api-version 1 \
+		-c "$CID" -u exec2 -r "$RT" -b "$1" -p "$1/exec_pid" -n name --exit-dir "$1/exit" \
+		--full-attach -l none --log-level warning -t -i -e --exec-attach --exec-process-spec "$2"' _ "$ed" "$SD/process.json"
+	echo "$output" >&2
+	[ "${lines[1]}" = 'attach-pipe: {"data": 0}' ]
+	[[ "${lines[2]}" =~ ^sync:\ \{\"data\":\ [0-9]+\}$ ]]
+	grep -q $'^2 /dev/pts/[0-9]*\r$' <<<"$output"
+	grep -q $'^2 EXECTTY\r$' <<<"$output"
+	[ "${lines[${#lines[@]} - 1]}" = 'sync: {"data": 4}' ]
+	[ "$(cat "$ed/exit/$CID")" = 4 ]
+	"$RT" kill "$CID" KILL
+	wait_shim_exit
+}

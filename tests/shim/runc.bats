@@ -27,5 +27,6 @@ teardown() { shim_teardown; }
 @test "shim/runc: journald driver: podman's fields, partial lines" { case_journald; }
 @test "shim/runc: VmRSS of the shim daemon below conmon's" { case_rss_vs_conmon; }
 @test "shim/runc: --sdnotify-socket relays READY=1 and WATCHDOG=1 only" { case_sdnotify; }
+@test "shim/runc: exec -t -i through the console socket" { case_exec_tty; }
 @test "shim/runc: --version is conmon's format" { case_version; }
 @test "shim/runc: bad options fail with exit 1" { case_bad_options; }
