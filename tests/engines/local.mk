@@ -10,7 +10,8 @@ ENGINE_SUITES = \
 	tests/engines/containerd.bats \
 	tests/engines/cri.bats \
 	tests/engines/docker.bats \
-	tests/engines/podman.bats
+	tests/engines/podman.bats \
+	tests/engines/podman-rootless.bats
 EXTRA_DIST += \
 	$(ENGINE_SUITES) \
 	tests/engines/helpers-engines.bash \
