@@ -422,20 +422,20 @@ subtree_pids() {
 	done
 }
 
-# Start 20 background sleepers in the container and move two of them into a sub-cgroup
+# Start 10 background sleepers in the container and move two of them into a sub-cgroup
 # made from the host ($SUB), as a container that manages its own cgroups would.
 start_forker_with_subcgroup() {
 	local d i p n
 	[ "$(cgroup_mode)" != legacy ] || skip "test requires a cgroup2 hierarchy"
-	update_config '.process.args = ["/bin/sh", "-c", "i=0; while [ $i -lt 20 ]; do sleep 1000 & i=$((i+1)); done; wait"]'
+	update_config '.process.args = ["/bin/sh", "-c", "i=0; while [ $i -lt 10 ]; do sleep 1000 & i=$((i+1)); done; wait"]'
 	run_detached
 	d=$(cg_dir "$PID" "")
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 200; i++)); do
 		n=$(wc -l <"$d/cgroup.procs")
-		[ "$n" -ge 21 ] && break
+		[ "$n" -ge 11 ] && break
 		sleep 0.1
 	done
-	[ "$n" -ge 21 ] || fail "only $n processes started"
+	[ "$n" -ge 11 ] || fail "only $n processes started"
 	SUB="$d/sub"
 	mkdir "$SUB"
 	for p in $(grep -vx "$PID" "$d/cgroup.procs" | head -2); do
