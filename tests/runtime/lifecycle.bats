@@ -370,6 +370,8 @@ teardown() {
 	[[ "$output" == *"timing: clone"* ]]
 	[[ "$output" == *"timing: pivot_root"* ]]
 	[[ "$output" == *"timing: start: exec fifo"* ]]
+	# the CPU line: ocirt's own time and the reaped init's
+	[[ "$output" =~ timing:\ cpu:\ ocirt\ [0-9.]+\ ms.*reaped\ children\ [0-9.]+\ ms ]]
 }
 
 @test "--no-pivot: the process still runs inside its rootfs" {
