@@ -263,6 +263,16 @@ exec_msg() {
 	[[ "$output" == *"cannot use console socket if runc will not detach or allocate tty"* ]]
 }
 
+@test "exec -t in the foreground: ocirt relays the pty, the status is the process's" {
+	start_ctr
+	ocirt exec -t "$CID" sh -c 'tty; exit 6' </dev/null
+	[ "$status" -eq 6 ]
+	[[ "$output" == /dev/pts/* ]]
+	# the init's /dev/console is not rebound to the exec's pty
+	ocirt exec "$CID" sh -c 'ls -l /dev/console'
+	[[ "$output" != *" 136, "* ]] || fail "/dev/console became a pty: $output"
+}
+
 @test "exec --preserve-fds passes fds; no other fd of ocirt reaches the process" {
 	start_ctr
 	echo preserved-content >"$BATS_TEST_TMPDIR/in"
