@@ -3,30 +3,21 @@
  *   - euid 0 in the initial user namespace: /run/ocirt (XDG_RUNTIME_DIR ignored);
  *   - euid 0 inside a user namespace (rootless podman): $XDG_RUNTIME_DIR/ocirt unless
  *     USER=root is set;
- *   - any other euid: $XDG_RUNTIME_DIR/ocirt when set.
+ *   - any other euid: $XDG_RUNTIME_DIR/ocirt when set, else /run/user/<euid>/ocirt when
+ *     that session dir exists and is the caller's (su/setpriv shells lack the variable;
+ *     runc would fail on /run/runc there).
  * Podman runs `state` with XDG_RUNTIME_DIR as its only variable, so nothing else may
  * matter. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/proc-util.h"
 #include "common/xalloc.h"
 #include "libocirt/container.h"
-
-/* /proc/self/uid_map of the initial namespace is exactly "0 0 4294967295". */
-static bool in_initial_userns(void)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "re");
-	unsigned long a, b, c;
-
-	if (!f)
-		return true;
-	if (fscanf(f, "%lu %lu %lu", &a, &b, &c) != 3)
-		return true;
-	return a == 0 && b == 0 && c == 4294967295UL;
-}
 
 char *ocirt_default_state_root(void)
 {
@@ -43,5 +34,12 @@ char *ocirt_default_state_root(void)
 	}
 	if (use_xdg)
 		return xasprintf("%s/ocirt", xdg);
+	if (!(xdg && *xdg) && geteuid() != 0) {
+		char run_user[64];
+		struct stat st;
+		snprintf(run_user, sizeof(run_user), "/run/user/%u", (unsigned)geteuid());
+		if (stat(run_user, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+			return xasprintf("%s/ocirt", run_user);
+	}
 	return xstrdup("/run/ocirt");
 }

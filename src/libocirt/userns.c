@@ -332,7 +332,7 @@ int ocirt_userns_delegate_cgroup(const struct oci_config *c, const struct ocirt_
 		const struct ocirt_cgroup_dir *d = &cg->dirs[i];
 		if (d->controllers && *d->controllers)
 			continue;
-		if (!d->owned)
+		if (!d->owned && !streq(cg->driver->name, "systemd"))
 			return 0; /* an existing cgroup someone else set up: leave its owner alone */
 		int r = ocirt_userns_chown_cgroup(d->path, uid, gid, err);
 		if (r < 0 && cg->rootless && (r == -EPERM || r == -EACCES)) {
