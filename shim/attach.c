@@ -168,7 +168,8 @@ void attach_broadcast(struct shim *s, int stream, const char *buf, size_t len)
 			if (c->w.fd < 0 || c->wr_closed)
 				continue;
 			if (!c->q) {
-				ssize_t n = TEMP_FAILURE_RETRY_INT(send(c->w.fd, pkt, l + 1, MSG_NOSIGNAL | MSG_DONTWAIT));
+				ssize_t n =
+				    TEMP_FAILURE_RETRY_INT(send(c->w.fd, pkt, l + 1, MSG_NOSIGNAL | MSG_DONTWAIT));
 				if (n >= 0)
 					continue;
 				if (errno != EAGAIN) {
@@ -227,7 +228,7 @@ int attach_setup(struct shim *s)
 		return dfd;
 	}
 	s->attach_dirfd = dfd;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/attach", dfd);
 	if (unlinkat(dfd, "attach", 0) < 0 && errno != ENOENT)
 		pr_warn("remove the old attach socket: %s", strerror(errno));
@@ -258,7 +259,7 @@ void attach_close_all(struct shim *s)
 			continue;
 		/* give a slow client what is queued, without blocking for long */
 		while (c->w.fd >= 0 && c->q) {
-			struct pollfd p = { .fd = c->w.fd, .events = POLLOUT };
+			struct pollfd p = {.fd = c->w.fd, .events = POLLOUT};
 			if (poll(&p, 1, 1000) <= 0)
 				break;
 			client_flush(s, c);

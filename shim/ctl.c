@@ -48,7 +48,7 @@ static void handle_winsz_line(struct shim *s, const char *line)
 
 /* Split what was read into lines; a partial line waits in `line` for the next read. */
 static void read_lines(struct shim *s, int fd, char *line, size_t cap, size_t *len,
-		       void (*fn)(struct shim *, const char *))
+                       void (*fn)(struct shim *, const char *))
 {
 	char buf[256];
 	ssize_t n = TEMP_FAILURE_RETRY_INT(read(fd, buf, sizeof(buf)));
@@ -128,10 +128,10 @@ static void on_notify(struct shim *s, struct watch *w, uint32_t events)
 		out = "WATCHDOG=1";
 	if (!out)
 		return;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", s->o.sdnotify_socket);
 	if (sendto(s->notify_host_fd, out, strlen(out), MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0)
+	           sizeof(sa)) < 0)
 		pr_warn("sd-notify relay: %s", strerror(errno));
 }
 
@@ -143,7 +143,7 @@ int notify_setup(struct shim *s)
 	s->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->notify_host_fd < 0 || s->notify_fd < 0)
 		return -errno;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	mkdirat(s->bundle_dirfd, "notify", 0755);
 	unlinkat(s->bundle_dirfd, "notify/notify.sock", 0);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/notify/notify.sock", s->bundle_dirfd);

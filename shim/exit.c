@@ -28,11 +28,26 @@ static char *json_escape(const char *in)
 	char *out = xmalloc(cap);
 	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
 		switch (*p) {
-		case '"': out[n++] = '\\'; out[n++] = '"'; break;
-		case '\\': out[n++] = '\\'; out[n++] = '\\'; break;
-		case '\n': out[n++] = '\\'; out[n++] = 'n'; break;
-		case '\t': out[n++] = '\\'; out[n++] = 't'; break;
-		case '\r': out[n++] = '\\'; out[n++] = 'r'; break;
+		case '"':
+			out[n++] = '\\';
+			out[n++] = '"';
+			break;
+		case '\\':
+			out[n++] = '\\';
+			out[n++] = '\\';
+			break;
+		case '\n':
+			out[n++] = '\\';
+			out[n++] = 'n';
+			break;
+		case '\t':
+			out[n++] = '\\';
+			out[n++] = 't';
+			break;
+		case '\r':
+			out[n++] = '\\';
+			out[n++] = 'r';
+			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f)
 				n += (size_t)sprintf(out + n, "\\u%04x", *p);
@@ -189,7 +204,8 @@ void shim_finish(struct shim *s)
 		shim_exit(s, 1);
 	if (s->o.exec) {
 		/* podman 4.3 has closed its end by now: EPIPE is expected and harmless */
-		int r = s->timed_out ? sync_send(s, s->sync_fd, -1, "command timed out") : sync_send(s, s->sync_fd, code, NULL);
+		int r = s->timed_out ? sync_send(s, s->sync_fd, -1, "command timed out")
+		                     : sync_send(s, s->sync_fd, code, NULL);
 		if (r < 0)
 			pr_debug("final exec status message: %s", strerror(-r));
 	}

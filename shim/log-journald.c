@@ -77,14 +77,13 @@ static int journal_send(struct shim *s, const struct iovec *fields, size_t nfiel
 		key[kl] = '\0';
 		n += field_put(buf + n, key, eq + 1, fields[i].iov_len - kl - 1);
 	}
-	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET};
 	if (sendto(s->journal_fd, buf, n, MSG_NOSIGNAL, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
 	return 0;
 }
 
-static void send_line(struct shim *s, int stream, const char *a, size_t alen, const char *b, size_t blen,
-		      bool partial)
+static void send_line(struct shim *s, int stream, const char *a, size_t alen, const char *b, size_t blen, bool partial)
 {
 	_cleanup_free_ char *msg = xmalloc(8 + alen + blen);
 	memcpy(msg, "MESSAGE=", 8);
@@ -95,10 +94,11 @@ static void send_line(struct shim *s, int stream, const char *a, size_t alen, co
 	_cleanup_free_ char *tag = s->o.log_tag ? xasprintf("CONTAINER_TAG=%s", s->o.log_tag) : NULL;
 	_cleanup_free_ char *name = s->o.name ? xasprintf("CONTAINER_NAME=%s", s->o.name) : NULL;
 	_cleanup_free_ char *ident = xasprintf("SYSLOG_IDENTIFIER=%s", s->o.log_tag ? s->o.log_tag
-								    : s->o.name ? s->o.name : id + 13);
+	                                                               : s->o.name  ? s->o.name
+	                                                                            : id + 13);
 	struct iovec iov[9];
 	int n = 0;
-#define ADD(str, l) iov[n++] = (struct iovec){ (void *)(str), (l) }
+#define ADD(str, l) iov[n++] = (struct iovec){(void *)(str), (l)}
 	ADD(msg, 8 + alen + blen);
 	ADD(idfull, strlen(idfull));
 	ADD(stream == STREAM_STDERR ? "PRIORITY=3" : "PRIORITY=6", 10);

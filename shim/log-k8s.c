@@ -47,7 +47,8 @@ int k8s_log_reopen(struct shim *s)
 		if (fd >= 0)
 			close(fd);
 		unlink(tmp);
-		return k8s_log_open(s) < 0 ? r : r;
+		k8s_log_open(s); /* keep logging to the old file if it can be reopened */
+		return r;
 	}
 	close(fd);
 	s->k8s_written = 0;
@@ -70,9 +71,9 @@ static size_t timestamp(char *buf, size_t size)
 	char sign = off < 0 ? '-' : '+';
 	if (off < 0)
 		off = -off;
-	int n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ld%c%02ld:%02ld", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec, sign, off / 3600,
-			 (off % 3600) / 60);
+	int n =
+	    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ld%c%02ld:%02ld", tm.tm_year + 1900, tm.tm_mon + 1,
+	             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec, sign, off / 3600, (off % 3600) / 60);
 	return n < 0 ? 0 : (size_t)n;
 }
 
@@ -117,11 +118,8 @@ void k8s_log_write(struct shim *s, int stream, const char *buf, size_t len)
 		if (s->k8s_fd < 0)
 			return;
 		struct iovec iov[5] = {
-			{ ts, tslen },
-			{ (void *)sname, 8 },
-			{ (void *)(partial ? "P " : "F "), 2 },
-			{ (void *)buf, linelen },
-			{ (void *)"\n", 1 },
+		    {ts, tslen},       {(void *)sname, 8}, {(void *)(partial ? "P " : "F "), 2}, {(void *)buf, linelen},
+		    {(void *)"\n", 1},
 		};
 		int r = writev_all(s->k8s_fd, iov, partial ? 5 : 4);
 		if (r < 0) {

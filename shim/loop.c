@@ -21,7 +21,7 @@ int loop_init(struct shim *s)
 
 void loop_watch(struct shim *s, struct watch *w, int fd, uint32_t events, watch_fn fn, void *data)
 {
-	struct epoll_event ev = { .events = events, .data.ptr = w };
+	struct epoll_event ev = {.events = events, .data.ptr = w};
 	w->fd = fd;
 	w->events = events;
 	w->fn = fn;
@@ -38,7 +38,7 @@ void loop_modify(struct shim *s, struct watch *w, uint32_t events)
 {
 	if (!w->added || w->events == events)
 		return;
-	struct epoll_event ev = { .events = events, .data.ptr = w };
+	struct epoll_event ev = {.events = events, .data.ptr = w};
 	w->events = events;
 	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, w->fd, &ev) < 0)
 		pr_warn("epoll_ctl mod fd %d: %s", w->fd, strerror(errno));

@@ -49,8 +49,8 @@ void shim_log_setup(int level, bool use_syslog, const char *cid)
 
 void shim_log(int level, const char *fmt, ...)
 {
-	static const char tag[] = { 'e', 'w', 'i', 'd', 'd' };
-	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG, LOG_DEBUG };
+	static const char tag[] = {'e', 'w', 'i', 'd', 'd'};
+	static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG, LOG_DEBUG};
 	if (level > log_level)
 		return;
 	int saved = errno;
@@ -226,7 +226,7 @@ static void arm_timeout(struct shim *s)
 	if (s->o.timeout <= 0)
 		return;
 	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	struct itimerspec its = { .it_value = { .tv_sec = s->o.timeout } };
+	struct itimerspec its = {.it_value = {.tv_sec = s->o.timeout}};
 	if (fd < 0 || timerfd_settime(fd, 0, &its, NULL) < 0) {
 		pr_warn("--timeout: %s", strerror(errno));
 		return;
@@ -242,7 +242,7 @@ static void runtime_failed(struct shim *s)
 		pr_err("Unable to send container stderr message to parent");
 	int st = s->runtime_status;
 	shim_die(s, "Failed to %s container: exit status %d", s->o.exec ? "exec" : "create",
-		 WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	         WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
 static void fail_with_message(struct shim *s, const char *msg)
@@ -404,7 +404,7 @@ static int run(struct shim *s, int argc, char **argv)
 	if (s->log_passthrough)
 		for (int fd = 0; fd <= 2; fd++)
 			dup2(s->devnull, fd);
-	int *workers[] = { &s->worker_stdin, &s->worker_stdout, &s->worker_stderr };
+	int *workers[] = {&s->worker_stdin, &s->worker_stdout, &s->worker_stderr};
 	for (size_t i = 0; i < ARRAY_SIZE(workers); i++)
 		if (*workers[i] >= 0) {
 			close(*workers[i]);

@@ -155,9 +155,15 @@ static char *json_msg(const char *line)
 		if (c == '\\' && p[1]) {
 			p++;
 			switch (*p) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case 'r':
+				c = '\r';
+				break;
 			case 'u': {
 				unsigned v = 0;
 				if (sscanf(p + 1, "%4x", &v) == 1 && strlen(p + 1) >= 4) {
@@ -166,7 +172,9 @@ static char *json_msg(const char *line)
 				}
 				break;
 			}
-			default: c = *p; break;
+			default:
+				c = *p;
+				break;
 			}
 		}
 		out[n++] = c;

@@ -9,8 +9,8 @@
 #include <sys/ioctl.h>
 #include <sys/types.h>
 
-#define SHIM_BUF_SIZE 8192       /* one read of container output (conmon's STDIO_BUF_SIZE) */
-#define SHIM_IN_BUF_SIZE 65536   /* one read of attach-client input */
+#define SHIM_BUF_SIZE       8192    /* one read of container output (conmon's STDIO_BUF_SIZE) */
+#define SHIM_IN_BUF_SIZE    65536   /* one read of attach-client input */
 #define SHIM_CONMON_VERSION "2.1.6" /* the conmon version whose contract we keep */
 
 enum { STREAM_STDIN = 1, STREAM_STDOUT = 2, STREAM_STDERR = 3 };
@@ -76,14 +76,14 @@ struct shim {
 	int journal_fd;
 
 	/* container stdio: our ends */
-	int stdin_fd;                 /* write end: pipe or pty master; -1 when closed */
-	int out_fd[2];                /* read ends: [0] stdout (or pty master dup), [1] stderr */
+	int stdin_fd;  /* write end: pipe or pty master; -1 when closed */
+	int out_fd[2]; /* read ends: [0] stdout (or pty master dup), [1] stderr */
 	struct watch out_w[2], stdin_w;
 	int worker_stdin, worker_stdout, worker_stderr;
 	char *stdin_buf;
 	size_t stdin_len;
 	bool stdin_close_pending, stdin_paused;
-	char *inbuf;                  /* attach-client read buffer */
+	char *inbuf; /* attach-client read buffer */
 
 	/* terminal */
 	char *console_path;
@@ -91,7 +91,7 @@ struct shim {
 	struct watch console_w;
 	struct winsize ws;
 	bool have_ws;
-	struct watch master_retry_w;  /* timerfd: re-arm the master after a hangup */
+	struct watch master_retry_w; /* timerfd: re-arm the master after a hangup */
 
 	/* attach socket, ctl and winsz FIFOs */
 	int bundle_dirfd, attach_dirfd, attach_listen;
@@ -115,7 +115,7 @@ struct shim {
 	struct {
 		pid_t pid;
 		int status;
-	} early[32];                  /* statuses of children reaped before we knew who they were */
+	} early[32]; /* statuses of children reaped before we knew who they were */
 	unsigned n_early;
 	struct watch timer_w;
 
@@ -131,9 +131,9 @@ struct shim {
 /* main.c: diagnostics, "[conmon:e]: ..." on stderr (and syslog with --syslog) */
 void shim_log_setup(int level, bool use_syslog, const char *cid);
 void shim_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#define pr_err(...) shim_log(SHIM_LOG_ERROR, __VA_ARGS__)
-#define pr_warn(...) shim_log(SHIM_LOG_WARN, __VA_ARGS__)
-#define pr_info(...) shim_log(SHIM_LOG_INFO, __VA_ARGS__)
+#define pr_err(...)   shim_log(SHIM_LOG_ERROR, __VA_ARGS__)
+#define pr_warn(...)  shim_log(SHIM_LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  shim_log(SHIM_LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) shim_log(SHIM_LOG_DEBUG, __VA_ARGS__)
 void shim_die(struct shim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 

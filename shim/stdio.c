@@ -24,7 +24,7 @@
 #include "shim/shim.h"
 
 #define STDIN_HIGH_WATER (256 * 1024) /* stop reading attach clients above this */
-#define DRAIN_MAX (64 << 20)          /* bound the final drain if something keeps writing */
+#define DRAIN_MAX        (64 << 20)   /* bound the final drain if something keeps writing */
 
 int stdio_setup(struct shim *s)
 {
@@ -70,7 +70,7 @@ static void master_retry_arm(struct shim *s)
 {
 	if (s->master_retry_w.fd < 0)
 		return;
-	struct itimerspec its = { .it_value = { .tv_nsec = 100 * 1000 * 1000 } };
+	struct itimerspec its = {.it_value = {.tv_nsec = 100 * 1000 * 1000}};
 	timerfd_settime(s->master_retry_w.fd, 0, &its, NULL);
 }
 
@@ -245,7 +245,7 @@ int console_setup(struct shim *s)
 	}
 	close(fd);
 	unlink(path);
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		free(path);
 		return -ENAMETOOLONG;
@@ -315,7 +315,7 @@ void console_try_accept(struct shim *s)
 
 void terminal_resize(struct shim *s, int rows, int cols)
 {
-	s->ws = (struct winsize){ .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+	s->ws = (struct winsize){.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
 	s->have_ws = true;
 	if (s->master >= 0 && ioctl(s->master, TIOCSWINSZ, &s->ws) < 0)
 		pr_warn("resize the terminal: %s", strerror(errno));

@@ -44,7 +44,7 @@ static int attach_connect(const char *path)
 	int pfd = open(path, O_PATH | O_CLOEXEC);
 	if (pfd < 0)
 		return -1;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d", pfd);
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -60,7 +60,7 @@ static void print_packets(int fd, int timeout_ms)
 {
 	char buf[8193 + 1];
 	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 		if (poll(&p, 1, timeout_ms) <= 0) {
 			printf("attach: timeout\n");
 			break;
@@ -82,7 +82,7 @@ static void print_packets(int fd, int timeout_ms)
 static int read_line(int fd, const char *label, int timeout_ms)
 {
 	char buf[16384];
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	if (poll(&p, 1, timeout_ms) <= 0) {
 		printf("%s: timeout\n", label);
 		return -1;
@@ -143,7 +143,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return 2;
-	int sync_p[2], start_p[2], att_p[2] = { -1, -1 };
+	int sync_p[2], start_p[2], att_p[2] = {-1, -1};
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync_p) < 0 ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, start_p) < 0 ||
 	    (exec_mode && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, att_p) < 0))
@@ -222,7 +222,7 @@ static int cmd_send(int argc, char **argv)
 	int pfd = open(argv[1], O_PATH | O_CLOEXEC);
 	if (pfd < 0)
 		return die("open socket");
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d", pfd);
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || sendto(fd, msg, n, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
@@ -245,7 +245,7 @@ static int cmd_journal(int argc, char **argv)
 {
 	if (argc < 2)
 		return 2;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);
 	unlink(argv[1]);
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
