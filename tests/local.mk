@@ -43,3 +43,13 @@ BATS_SUITES += tests/runtime/faults.bats
 BATS_SUITES += tests/runtime/exec.bats
 BATS_SUITES += tests/runtime/cve.bats
 include tests/shim/local.mk
+BATS_SUITES += tests/runtime/bad-input.bats
+EXTRA_DIST += tests/runtime/bad-input.tsv
+include tests/soak/local.mk
+
+# make check-asan: the whole suite (unit tests and every bats suite) with ASan+UBSan, from a
+# build dir configured with --enable-sanitizers (add --enable-fault-injection for faults.bats).
+check-asan:
+	@case '$(SANITIZER_CFLAGS)' in *address*) ;; *) echo "check-asan: configure this build dir with --enable-sanitizers" >&2; exit 1 ;; esac
+	$(MAKE) $(AM_MAKEFLAGS) check
+.PHONY: check-asan

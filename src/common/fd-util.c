@@ -57,8 +57,12 @@ ssize_t read_all(int fd, void *buf, size_t len)
 
 int read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO nobody writes must not hang (exec -p fifo); reads are
+	 * blocking again after, and a FIFO without a writer reads as empty */
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
+		return -errno;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
 		return -errno;
 	size_t cap = 4096, len = 0;
 	_cleanup_free_ char *buf = xmalloc(cap + 1);

@@ -296,6 +296,19 @@ static void check_uts(struct checker *ck, const struct oci_config *c)
 		problem(ck, ".domainname: unable to set domainname without a private UTS namespace");
 }
 
+/* A ".." component would climb out of the cgroup mount ("/sys/fs/cgroup/cpu/../../x"):
+ * refused, where runc cleans it away silently. */
+static void check_cgroups_path(struct checker *ck, const struct oci_config *c)
+{
+	const char *p = c->linux_ ? c->linux_->cgroups_path : NULL;
+
+	for (const char *q = p; q && *q; q += strcspn(q, "/"), q += *q == '/')
+		if (strneq(q, "..", 2) && (q[2] == '/' || q[2] == '\0')) {
+			problem(ck, ".linux.cgroupsPath: must not contain \"..\", got \"%s\"", p);
+			return;
+		}
+}
+
 /* runc's rules: only namespaced sysctls, and only with the namespace they belong to. */
 static void check_sysctl(struct checker *ck, const struct oci_config *c)
 {
@@ -417,6 +430,7 @@ int ocirt_validate_config(const struct oci_config *c, const char *bundle_dir, ch
 	check_namespaces(&ck, c);
 	check_userns(&ck, c);
 	check_uts(&ck, c);
+	check_cgroups_path(&ck, c);
 	check_sysctl(&ck, c);
 	check_timens(&ck, c);
 	check_linux_misc(&ck, c);
