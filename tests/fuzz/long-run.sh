@@ -42,7 +42,10 @@ for t in "${targets[@]}"; do
 		-rss_limit_mb=1024 -max_len=16384 -print_final_stats=1 -jobs=1 -workers=1 \
 		-artifact_prefix="$work/$t/artifacts/" corpus "$srcdir/tests/fuzz/corpus/$t" >"$work/$t/log" 2>&1)
 	rc=$?
-	execs=$(awk '/stat::number_of_executed_units/ { n += $2 } END { print n + 0 }' "$work/$t"/log "$work/$t"/fuzz-*.log)
+	# with -jobs the worker's log has the count (the parent's log repeats it)
+	logs=("$work/$t"/fuzz-*.log)
+	[ ${#logs[@]} -gt 0 ] || logs=("$work/$t/log")
+	execs=$(awk '/stat::number_of_executed_units/ { n += $2 } END { print n + 0 }' "${logs[@]}")
 	arts=("$work/$t/artifacts"/*)
 	echo "long-run: $t execs=$execs secs=$(($(date +%s) - start)) rc=$rc artifacts=${#arts[@]} $(date -u +%FT%TZ)"
 	[ $rc -eq 0 ] && [ ${#arts[@]} -eq 0 ] || status=1
