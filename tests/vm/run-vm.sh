@@ -93,6 +93,9 @@ KEEP=${OCIRT_VM_KEEP:-0}
 SHELL_MODE=${OCIRT_VM_SHELL:-0}
 if [ "$MODE" = cgroup2 ]; then
 	TIMEOUT=${OCIRT_VM_TIMEOUT:-1800}
+	# the tests run in a leaf cgroup, PID 1 in /init.scope, as on a systemd host
+	# (OCIRT_VM_TEST_CGROUP=/ keeps them in the root cgroup)
+	export OCIRT_VM_TEST_CGROUP=${OCIRT_VM_TEST_CGROUP:-/ocirt-vm-test.scope}
 else
 	TIMEOUT=${OCIRT_VM_TIMEOUT:-2700}
 fi

@@ -61,7 +61,7 @@ systemd_mode() {
 
 @test "OCIRT_VM_TEST_CGROUP: the tests run in that leaf cgroup, PID 1 is not in the root" {
 	[ -n "${OCIRT_VM_TEST_CGROUP:-}" ] && [ "$OCIRT_VM_TEST_CGROUP" != / ] ||
-		skip "the tests run in the root cgroup (OCIRT_VM_TEST_CGROUP unset)"
+		skip "the tests run in the root cgroup (OCIRT_VM_TEST_CGROUP=/)"
 	[ "$OCIRT_TEST_VM" = cgroup2 ] || skip "systemd places the tests in mode $OCIRT_TEST_VM"
 	local cg
 	cg=$(sed -n 's/^0:://p' /proc/self/cgroup)
