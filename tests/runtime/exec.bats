@@ -341,6 +341,20 @@ exec_msg() {
 	testcontainer "$CID" created
 }
 
+@test "exec into a container without a pid namespace: no extra fork, the pid file is the process" {
+	no_pid_ns
+	start_ctr
+	ocirt exec "$CID" sh -c 'readlink /proc/self/ns/pid; exit 3'
+	[ "$status" -eq 3 ]
+	[ "$output" = "$(readlink /proc/self/ns/pid)" ]
+	__ocirt exec -d --pid-file "$BATS_TEST_TMPDIR/e.pid" "$CID" sh -c 'echo $$ > /dev/shm/self; exec sleep 100' \
+		</dev/null >/dev/null 2>&1
+	retry 100 0.05 __ocirt exec "$CID" test -s /dev/shm/self
+	ocirt exec "$CID" cat /dev/shm/self
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/e.pid")" ]
+	kill -9 "$output"
+}
+
 @test "exec into a container with a user namespace" {
 	requires userns
 	update_config '.linux.namespaces += [{"type": "user"}]
