@@ -120,7 +120,7 @@ case_log_size_max() {
 
 # ctl "2 0 0" reopens (truncates) the log
 case_ctl_reopen() {
-	update_config '.process.args = ["/bin/sh", "-c", "echo before; sleep 1; echo after"]'
+	update_config '.process.args = ["/bin/sh", "-c", "echo before; sleep 2; echo after"]'
 	shim_create
 	sync_pid >/dev/null
 	rt_start
@@ -152,7 +152,7 @@ case_attach_output() {
 	sync_pid >/dev/null
 	"$HARNESS" attach "$BUNDLE/attach" >"$SD/attach.out" &
 	local apid=$!
-	sleep 0.2
+	retry 200 0.05 grep -q connected "$SD/attach.out"
 	rt_start
 	wait "$apid"
 	wait_shim_exit
@@ -169,7 +169,7 @@ case_attach_stdin() {
 	rt_start
 	run "$HARNESS" attach -i $'one\ntwo\n' "$BUNDLE/attach"
 	echo "$output" >&2
-	[ "${lines[0]}" = "2 got-one" ] || [ "${lines[0]}" = "2 got-one" ]
+	grep -qx "2 got-one" <<<"$output"
 	grep -q 'got-two' <<<"$output"
 	grep -q '2 stdin-closed' <<<"$output"
 	wait_shim_exit
@@ -205,7 +205,7 @@ case_socket_dir_path() {
 	[ -S "$SD/socks/$CID/attach" ]
 	"$HARNESS" attach "$SD/socks/$CID/attach" >"$SD/attach.out" &
 	local apid=$!
-	sleep 0.2
+	retry 200 0.05 grep -q connected "$SD/attach.out"
 	rt_start
 	wait "$apid"
 	wait_shim_exit
@@ -215,15 +215,15 @@ case_socket_dir_path() {
 # -t: the pty master comes through the console socket; ctl resizes (queued before start
 # and live); output is stream 2 with \r\n
 case_terminal() {
-	update_config '.process.terminal = true | .process.args = ["/bin/sh", "-c", "stty size; tty; sleep 1; stty size; echo TTYOK"]'
+	update_config '.process.terminal = true | .process.args = ["/bin/sh", "-c", "stty size; tty; sleep 2; stty size; echo TTYOK"]'
 	shim_create -t
 	sync_pid >/dev/null || fail "no pid"
 	echo "1 30 100" >"$BUNDLE/ctl"
 	"$HARNESS" attach "$BUNDLE/attach" >"$SD/attach.out" &
 	local apid=$!
-	sleep 0.2
+	retry 200 0.05 grep -q connected "$SD/attach.out"
 	rt_start
-	sleep 0.5
+	retry 100 0.05 grep -q '^2 30 100' "$SD/attach.out"
 	printf '1 40 120\n' >"$BUNDLE/ctl"
 	wait "$apid"
 	wait_shim_exit

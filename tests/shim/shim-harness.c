@@ -15,8 +15,9 @@
  *   shim-harness send SOCKET TEXT
  *       send TEXT (\n escapes) as one datagram to the unix datagram socket SOCKET.
  *   shim-harness attach [-i TEXT] [-k] SOCKET
- *       connect to an attach socket, send TEXT (if any), half-close unless -k, print every
- *       packet as `<stream-byte> <payload>` lines until EOF (at most 30 s).
+ *       connect to an attach socket, print `attach: connected`, send TEXT (if any),
+ *       half-close unless -k, print every packet as `<stream-byte> <payload>` lines until
+ *       EOF (at most 30 s).
  * Exit status 0 unless a system call fails. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -119,6 +120,8 @@ static int cmd_attach(int argc, char **argv)
 	int fd = attach_connect(argv[optind]);
 	if (fd < 0)
 		return die("connect");
+	printf("attach: connected\n");
+	fflush(stdout);
 	if (text && write(fd, text, strlen(text)) < 0)
 		return die("write");
 	if (!keep)
