@@ -52,10 +52,7 @@ setup() {
 
 teardown() {
 	[ -n "${NAME:-}" ] || return 0
-	local n
-	for n in "$NAME" "$NAME-2"; do
-		timeout 60 podman rm -f -t 0 "$n" >/dev/null 2>&1 || true
-	done
+	timeout 60 podman rm -f -t 0 --ignore "$NAME" "$NAME-2" >/dev/null 2>&1 || true
 }
 
 # pm ARGS...: bats `run` of podman, logged for failures. PM_EXPECT=N: the expected
@@ -485,6 +482,34 @@ ctr_cgroup() {
 	[ "$(inspect '{{.State.Health.Status}}')" = healthy ]
 	pm inspect -f '{{range .State.Health.Log}}{{.ExitCode}} {{end}}' "$NAME"
 	[ "$output" = "1 0 " ]
+	# the check's exec runs under the configured shim (containers.conf conmon_path): its
+	# process is reaped by the shim, so its parent is the shim
+	pm_run -d --name "$NAME-2" --health-cmd '["sleep", "3"]' --health-interval 0 -- sleep 1000
+	timeout 60 podman healthcheck run "$NAME-2" >/dev/null 2>&1 &
+	local hc=$! pid
+	pm_wait 20 "find_cmdline '$NAME-2' 'sleep 3 '"
+	pid=$(find_cmdline "$NAME-2" 'sleep 3 ')
+	local ppid
+	ppid=$(awk '$1 == "PPid:" {print $2}' "/proc/$pid/status")
+	echo "health check pid $pid, parent $ppid: $(readlink "/proc/$ppid/exe")" >&2
+	[ "$(readlink -f "/proc/$ppid/exe")" = "$PM_CONMON" ]
+	wait "$hc" || true
+}
+
+# find_cmdline NAME CMDLINE: the host PID of the process of container NAME whose
+# space-joined argv is CMDLINE (from the container's cgroup).
+find_cmdline() {
+	local pid p
+	pid=$(inspect '{{.State.Pid}}' "$1")
+	local cg
+	cg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' "/proc/$pid/cgroup")
+	for p in $(cat "/sys/fs/cgroup/pids$cg/cgroup.procs" 2>/dev/null); do
+		if [ "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" = "$2" ]; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
 }
 
 @test "podman: no leftovers after rm (runtime state, cgroups, shims)" {
@@ -499,9 +524,10 @@ ctr_cgroup() {
 	[ ! -e "/run/ocirt/$id" ]
 	pm_wait 20 "! kill -0 $cpid"
 	# podman keeps <parent>/conmon for the shims; the container's own cgroup must be gone
-	run find /sys/fs/cgroup -maxdepth 3 -path "*$PM_CGPARENT/libpod-$id"
-	echo "$output" >&2
-	[ -z "$output" ]
+	local d
+	for d in /sys/fs/cgroup/*"$PM_CGPARENT"; do
+		[ ! -e "$d/libpod-$id" ] || fail "cgroup left behind: $d/libpod-$id"
+	done
 	run grep " $PM_DIR/storage/overlay/[^ ]*/merged " /proc/self/mountinfo
 	[ -z "$output" ]
 }
