@@ -38,6 +38,7 @@ libocirt_a_SOURCES += src/libocirt/spawn.c src/libocirt/spawn.h
 libocirt_a_SOURCES += src/libocirt/userns.c src/libocirt/userns.h
 libocirt_a_SOURCES += src/libocirt/container.c
 libocirt_a_SOURCES += src/libocirt/exec.c src/libocirt/exec.h
+libocirt_a_SOURCES += src/libocirt/systemd-dlopen.c
 if ENABLE_FUZZING
 # coverage for libFuzzer (tests/fuzz: the translators)
 libocirt_a_CFLAGS += -fsanitize=fuzzer-no-link

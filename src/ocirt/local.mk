@@ -25,6 +25,6 @@ ocirt_SOURCES = \
 	src/ocirt/cmd-state.c \
 	src/ocirt/cmd-update.c
 ocirt_LDADD = libocirt.a libocispec.a libocirt-common.a \
-	$(YAJL_LIBS) $(LIBCAP_LIBS) $(SECCOMP_LIBS) $(SELINUX_LIBS) $(SYSTEMD_LIBS)
+	$(YAJL_LIBS) $(LIBCAP_LIBS) $(SECCOMP_LIBS) $(SELINUX_LIBS) $(SYSTEMD_LAZY_LIBS)
 # libocirt refers to the systemd cgroup driver weakly (see cgroup.h): pull it in here
 ocirt_LDFLAGS = $(AM_LDFLAGS) -Wl,--undefined=ocirt_cgroup_systemd_driver
