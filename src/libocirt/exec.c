@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/fault.h"
 #include "common/fd-util.h"
 #include "common/log.h"
 #include "common/proc-util.h"
@@ -501,6 +502,7 @@ static int do_exec(struct exec_state *s, struct ocirt_context *ctx, const char *
 	if (pid == 0)
 		ocirt_init_main(&ic);
 	ocirt_timing_mark("clone");
+	OCIRT_FAULT_POINT("exec-after-clone");
 	s->child = pid;
 	if (ic.fork_init) {
 		if (pidfd >= 0)
@@ -525,6 +527,7 @@ static int do_exec(struct exec_state *s, struct ocirt_context *ctx, const char *
 	if (r < 0)
 		return r;
 	ocirt_timing_mark("exec'd");
+	OCIRT_FAULT_POINT("exec-after-start");
 	if (o->pid_file) {
 		r = ocirt_write_pid_file(o->pid_file, s->pid, err);
 		if (r < 0)

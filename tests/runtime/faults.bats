@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
-# Fault injection: ocirt stopped dead (SIGKILL) at every named step of create, start and
-# delete must leave a container that `delete -f` removes completely, and `list` must keep
-# working in between. Needs a build configured with --enable-fault-injection (ocirt
-# --version then shows +FAULT_INJECTION; the points are in src/common/fault.h, spawn.c and
-# container.c). Also: a full state root, a hanging hook, the init killed during create and
+# Fault injection: ocirt stopped dead (SIGKILL) at every named step of create, start,
+# delete and exec must leave a container that `delete -f` removes completely, and `list`
+# must keep working in between. Needs a build configured with --enable-fault-injection
+# (ocirt --version then shows +FAULT_INJECTION; the points: src/common/fault.h, spawn.c,
+# container.c, exec.c). Also: a full state root, a hanging hook, the init killed during create and
 # two concurrent creates of one ID, which need no special build.
 
 load ../helpers
@@ -14,6 +14,7 @@ CREATE_POINTS="create-after-state-dir create-after-cgroup create-after-cgroup-re
 	create-after-maps create-after-hooks create-after-status"
 START_POINTS="start-before-fifo start-after-fifo"
 DELETE_POINTS="delete-before-kill delete-after-kill delete-before-cgroup-remove delete-after-cgroup-remove"
+EXEC_POINTS="exec-after-clone exec-after-start"
 
 setup() {
 	requires root busybox
@@ -104,6 +105,20 @@ delete_and_check() {
 			fail "run -d: $(cat "$BATS_TEST_TMPDIR/run.err")"
 		faulted "$p" delete -f "$CID"
 		list_is_sane "$p"
+		delete_and_check "$p"
+	done
+}
+
+@test "fault injection: every exec point, then delete -f leaves nothing" {
+	requires_faults
+	local p
+	for p in $EXEC_POINTS; do
+		CID=$(new_cid)
+		__ocirt run -d -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/run.err" ||
+			fail "run -d: $(cat "$BATS_TEST_TMPDIR/run.err")"
+		faulted "$p" exec -d "$CID" /bin/sleep 1000
+		list_is_sane "$p"
+		testcontainer "$CID" running
 		delete_and_check "$p"
 	done
 }
