@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -111,10 +113,23 @@ int write_file_string_at(int dirfd, const char *path, const char *s)
 
 int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode)
 {
-	_cleanup_free_ char *tmp = xasprintf(".%s.tmp", name);
-	_cleanup_close_ int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	/* SECURITY: a temporary of our own (O_EXCL, unpredictable name): in a directory others
+	 * may write to (a --pid-file in /tmp), a file or a hard link planted under a fixed name
+	 * would receive our data (O_TRUNC on someone's file) or become the file we publish. */
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int fd = -1;
+	for (int i = 0; i < 16 && fd < 0; i++) {
+		uint64_t rnd = 0;
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+			rnd ^= ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&rnd ^ (uint64_t)i;
+		free(tmp);
+		tmp = strlen(name) > 200 ? xasprintf(".tmp.%016" PRIx64, rnd) : xasprintf(".%s.%016" PRIx64 ".tmp", name, rnd);
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
+	}
 	if (fd < 0)
-		return -errno;
+		return -EEXIST;
 	int r = write_all(fd, data, len);
 	if (r < 0)
 		goto fail;

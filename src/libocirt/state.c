@@ -87,6 +87,18 @@ int ocirt_state_root_ensure(const char *root, struct ocirt_error **err)
 	int r = mkdir_p(root, 0700);
 	if (r < 0)
 		return ocirt_error_set(err, -r, "create the state root `%s`", root);
+	/* SECURITY: whoever may rename or replace entries in the state root can swap a
+	 * container's state (its pid, its exec fifo) under us: ours (or root's) only, not
+	 * writable by others unless sticky. */
+	struct stat st;
+	if (stat(root, &st) < 0)
+		return ocirt_error_set(err, errno, "state root `%s`", root);
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		return ocirt_error_setx(err, EPERM, "state root `%s` is owned by uid %u, not by us", root,
+					(unsigned)st.st_uid);
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+		return ocirt_error_setx(err, EPERM, "state root `%s` is writable by others (mode %04o)", root,
+					(unsigned)(st.st_mode & 07777));
 	return 0;
 }
 

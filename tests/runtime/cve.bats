@@ -382,3 +382,42 @@ mounts_outside_rootfs() {
 	[ ! -s "$BUNDLE/rootfs/proc/thread-self/attr/apparmor/exec" ]
 	[ ! -s "$BUNDLE/rootfs/proc/thread-self/attr/exec" ]
 }
+
+# --- files the runtime writes -----------------------------------------------------------
+
+# --pid-file in a directory others can write to: a hard link planted under the temporary
+# name must not receive the pid (O_TRUNC on someone else's file) nor become the pid file.
+# Checked: with write_file_atomic_at()'s fixed ".<name>.tmp" opened O_CREAT|O_TRUNC (before
+# this fix), the victim file was truncated to the pid and this test failed.
+@test "pid file: written through a fresh temporary, a planted hard link is not followed" {
+	local dir="$BATS_TEST_TMPDIR/pids"
+	mkdir -p "$dir"
+	chmod 1777 "$dir"
+	ln "$VICTIM/file" "$dir/.pidfile.tmp"
+	set_args /bin/sleep 100
+	create_detached --pid-file "$dir/pidfile" || { cat "$BATS_TEST_TMPDIR/create.out" >&2; fail "create failed"; }
+	[ "$(cat "$VICTIM/file")" = host-data ]
+	[ "$(cat "$dir/pidfile")" = "$(__ocirt state "$CID" | jq -r .pid)" ]
+	[ "$(stat -c %i "$dir/pidfile")" != "$(stat -c %i "$VICTIM/file")" ]
+	# no temporary left behind
+	[ "$(ls -A "$dir" | sort | tr '\n' ' ')" = ".pidfile.tmp pidfile " ]
+}
+
+# The state root: created 0700; an existing one that others may write to (without the sticky
+# bit) is refused, nothing is created in it.
+# Checked: before ocirt_state_root_ensure() looked at the mode, create succeeded in the 0777
+# root and this test failed.
+@test "state root: created 0700; writable by others is refused" {
+	rmdir "$OCIRT_ROOT"
+	set_args /bin/true
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$OCIRT_ROOT")" = 700 ]
+	chmod 0777 "$OCIRT_ROOT"
+	CID=$(new_cid)
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"state root"*"writable by others"* ]]
+	[ ! -e "$OCIRT_ROOT/$CID" ]
+	chmod 0700 "$OCIRT_ROOT"
+}
