@@ -335,7 +335,7 @@ case_journald() {
 	update_config '.process.args = ["/bin/sh", "-c", "echo line1; echo err >&2; sleep 0.2; printf part"]'
 	run unshare -m --propagation private bash -c '
 		set -e
-		mount -t tmpfs tmpfs /run/systemd
+		if [ -d /run/systemd ]; then mount -t tmpfs tmpfs /run/systemd; else mount -t tmpfs tmpfs /run; fi
 		mkdir -p /run/systemd/journal
 		"$HARNESS" journal /run/systemd/journal/socket >"$SD/journal.out" &
 		jp=$!

@@ -56,9 +56,13 @@ static int attach_connect(const char *path)
 	return fd;
 }
 
-/* Each line of each packet as `<stream-byte> <line>` (a packet may hold several lines). */
+/* The attach output as `<stream-byte> <line>` lines: each stream's bytes are reassembled
+ * across packets (the framing is per read, not per line), a last partial line is printed at
+ * EOF. */
 static void print_packets(int fd, int timeout_ms)
 {
+	static char pend[4][1 << 16];
+	size_t plen[4] = {0};
 	char buf[8193 + 1];
 	for (;;) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -69,15 +73,21 @@ static void print_packets(int fd, int timeout_ms)
 		ssize_t n = read(fd, buf, sizeof(buf) - 1);
 		if (n <= 0)
 			break;
-		buf[n] = '\0';
-		for (char *l = buf + 1; *l;) {
-			char *nl = strchr(l, '\n');
-			size_t len = nl ? (size_t)(nl - l) : strlen(l);
-			printf("%d %.*s\n", buf[0], (int)len, l);
-			l += len + (nl ? 1 : 0);
+		int st = buf[0] & 3;
+		for (ssize_t i = 1; i < n; i++) {
+			if (buf[i] == '\n') {
+				printf("%d %.*s\n", st, (int)plen[st], pend[st]);
+				plen[st] = 0;
+			} else if (plen[st] < sizeof(pend[st])) {
+				pend[st][plen[st]++] = buf[i];
+			}
 		}
 		fflush(stdout);
 	}
+	for (int st = 0; st < 4; st++)
+		if (plen[st])
+			printf("%d %.*s\n", st, (int)plen[st], pend[st]);
+	fflush(stdout);
 }
 
 static int read_line(int fd, const char *label, int timeout_ms)
