@@ -15,7 +15,7 @@
 
 PM_PAIR=${OCIRT_PODMAN_PAIR:-ocirt+conmon}
 PM_CGPARENT=/ocirt-engines-podman
-# OCIRT_PODMAN_QUICK=1: only the tests marked quick (pm_slow skips the others), for CI.
+# OCIRT_PODMAN_QUICK=1: only the core tests (pm_slow skips the others), for a short CI run.
 PM_QUICK=${OCIRT_PODMAN_QUICK:-0}
 
 # pm_resolve_pair: sets PM_RUNTIME (name), PM_RUNTIME_PATH, PM_SHIM (conmon|ocishim) and
@@ -74,12 +74,7 @@ pm_probe_reason() {
 }
 
 pm_slow() {
-	[ "$PM_QUICK" != 1 ] || skip "slow test (OCIRT_PODMAN_QUICK=1)"
-}
-
-# pm_exec_missing: the last podman exec/healthcheck output shows ocirt has no exec yet.
-pm_exec_missing() {
-	[ "$PM_RUNTIME" = ocirt ] && [[ "$output" == *"exec"*"not implemented"* ]]
+	[ "$PM_QUICK" != 1 ] || skip "not in the quick subset (OCIRT_PODMAN_QUICK=1)"
 }
 
 # pm_conmon_pid NAME: the PID of the container's conmon/ocishim (podman's conmon.pid).

@@ -5,7 +5,8 @@
 # host), crun+conmon, ocirt+ocishim, crun+ocishim, runc+ocishim. A private containers.conf
 # and storage.conf (a temp dir per run) keep the host's podman state out of it.
 # Run: make check-engines ENGINE_TESTS=tests/engines/podman.bats [OCIRT_PODMAN_PAIR=...]
-#      OCIRT_PODMAN_QUICK=1 skips the slow tests (OOM, restart policy, attach, logs -f).
+#      OCIRT_PODMAN_QUICK=1 runs only the core tests (pair, run and exit codes, -it, exec,
+#      stop/kill/wait, ps/inspect, OOM, leftovers); the others call pm_slow.
 # Tests that hit a finding in another area skip with "FINDINGS.md #N" while it holds.
 
 load ../helpers
@@ -149,6 +150,7 @@ ctr_cgroup() {
 }
 
 @test "podman: run -d, then --rm of a detached container removes it when it exits" {
+	pm_slow
 	pm_run -d --name "$NAME" -- sh -c 'echo d-out; exit 0'
 	[ "$status" -eq 0 ]
 	local id=$output
@@ -183,6 +185,7 @@ ctr_cgroup() {
 }
 
 @test "podman: logs, --tail, --since, -f" {
+	pm_slow
 	pm_run -d --name "$NAME" -- sh -c 'for i in 1 2 3; do echo line$i; done; echo to-err >&2
 		while [ ! -e /tmp/go ]; do sleep 0.1; done; echo late; sleep 1000'
 	[ "$status" -eq 0 ]
@@ -240,7 +243,6 @@ ctr_cgroup() {
 @test "podman: exec: output and exit codes (0, 4, 126, 127)" {
 	start_sleeper
 	pm exec "$NAME" sh -c 'echo in-exec; echo err-exec >&2; exit 4'
-	! pm_exec_missing || skip "FINDINGS.md #4: ocirt exec is not implemented ($output)"
 	[ "$status" -eq 4 ]
 	[[ "$output" == *in-exec* ]]
 	[[ "$output" == *err-exec* ]]
@@ -259,9 +261,9 @@ ctr_cgroup() {
 }
 
 @test "podman: exec -it through a pty, exec -d" {
+	pm_slow
 	start_sleeper
 	pm_script "podman exec -it $NAME sh -c 'tty; echo EXECTTY; exit 3'"
-	! pm_exec_missing || skip "FINDINGS.md #4: ocirt exec is not implemented ($output)"
 	[ "$status" -eq 3 ]
 	[[ "$output" == */dev/pts/* ]]
 	[[ "$output" == *EXECTTY* ]]
@@ -302,6 +304,7 @@ ctr_cgroup() {
 }
 
 @test "podman: restart, start -a of a stopped container" {
+	pm_slow
 	start_sleeper
 	local pid1 pid2
 	pid1=$(inspect '{{.State.Pid}}')
@@ -339,6 +342,7 @@ ctr_cgroup() {
 
 @test "podman: pause / unpause (freezer)" {
 	requires cgroup_freezer
+	pm_slow
 	start_sleeper
 	local fz
 	fz=/sys/fs/cgroup/freezer$(ctr_cgroup freezer)
@@ -362,6 +366,7 @@ ctr_cgroup() {
 }
 
 @test "podman: top" {
+	pm_slow
 	start_sleeper
 	pm top "$NAME" pid comm args
 	[ "$status" -eq 0 ]
@@ -370,18 +375,13 @@ ctr_cgroup() {
 }
 
 @test "podman: cp into and out of a running and a stopped container" {
+	pm_slow
 	start_sleeper
 	echo host-content >"$BATS_TEST_TMPDIR/in.txt"
 	pm cp "$BATS_TEST_TMPDIR/in.txt" "$NAME:/tmp/in.txt"
 	[ "$status" -eq 0 ]
 	pm exec "$NAME" cat /tmp/in.txt
-	if pm_exec_missing; then
-		# read it back with cp instead
-		pm cp "$NAME:/tmp/in.txt" "$BATS_TEST_TMPDIR/back.txt"
-		[ "$(cat "$BATS_TEST_TMPDIR/back.txt")" = host-content ]
-	else
-		[ "$output" = host-content ]
-	fi
+	[ "$output" = host-content ]
 	pm cp "$NAME:/etc/passwd" "$BATS_TEST_TMPDIR/passwd"
 	[ "$status" -eq 0 ]
 	grep -q '^root:x:0:0' "$BATS_TEST_TMPDIR/passwd"
@@ -395,6 +395,7 @@ ctr_cgroup() {
 }
 
 @test "podman: volumes: bind rw and ro, named volume" {
+	pm_slow
 	mkdir -p "$BATS_TEST_TMPDIR/vol"
 	echo from-host >"$BATS_TEST_TMPDIR/vol/f"
 	pm_run --rm -v "$BATS_TEST_TMPDIR/vol:/v" -- sh -c 'cat /v/f; echo from-ctr >/v/g'
@@ -415,6 +416,7 @@ ctr_cgroup() {
 }
 
 @test "podman: --network none has only lo; --network host sees the host's interfaces" {
+	pm_slow
 	pm_run --rm -- ls /sys/class/net
 	[ "$status" -eq 0 ]
 	[ "$output" = lo ]
@@ -427,6 +429,7 @@ ctr_cgroup() {
 
 @test "podman: --memory sets the cgroup limit" {
 	requires cgroup_v1 cgroup_ctrl:memory
+	pm_slow
 	start_sleeper --memory 64m
 	[ "$(cat "/sys/fs/cgroup/memory$(ctr_cgroup memory)/memory.limit_in_bytes")" = 67108864 ]
 	pm_run --rm --memory 32m -- cat /sys/fs/cgroup/memory/memory.limit_in_bytes
@@ -435,7 +438,6 @@ ctr_cgroup() {
 
 @test "podman: --memory 16m and a 64 MB allocation: OOM kill, ExitCode 137, OOMKilled" {
 	requires cgroup_ctrl:memory
-	pm_slow
 	# dd's 64M buffer is allocated and filled: more than memory + swap (2 x 16m)
 	pm_run --name "$NAME" --memory 16m -- dd if=/dev/zero of=/dev/null bs=64M count=1
 	[ "$status" -eq 137 ]
@@ -469,6 +471,7 @@ ctr_cgroup() {
 }
 
 @test "podman: healthcheck run (healthy, unhealthy)" {
+	pm_slow
 	pm_run -d --name "$NAME" --health-cmd 'test -e /tmp/ok' --health-interval 0 --health-retries 1 -- sleep 1000
 	[ "$status" -eq 0 ]
 	pm healthcheck run "$NAME"
@@ -476,7 +479,6 @@ ctr_cgroup() {
 	[ "$output" = unhealthy ]
 	[ "$(inspect '{{.State.Health.Status}}')" = unhealthy ]
 	pm exec "$NAME" touch /tmp/ok
-	! pm_exec_missing || skip "FINDINGS.md #4: ocirt exec is not implemented (healthcheck runs an exec)"
 	pm healthcheck run "$NAME"
 	[ "$status" -eq 0 ]
 	[ "$(inspect '{{.State.Health.Status}}')" = healthy ]
@@ -485,10 +487,13 @@ ctr_cgroup() {
 	# the check's exec runs under the configured shim (containers.conf conmon_path): its
 	# process is reaped by the shim, so its parent is the shim
 	pm_run -d --name "$NAME-2" --health-cmd '["sleep", "3"]' --health-interval 0 -- sleep 1000
+	local procs hc pid
+	procs=/sys/fs/cgroup/pids$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' \
+		"/proc/$(inspect '{{.State.Pid}}' "$NAME-2")/cgroup")/cgroup.procs
 	timeout 60 podman healthcheck run "$NAME-2" >/dev/null 2>&1 &
-	local hc=$! pid
-	pm_wait 20 "find_cmdline '$NAME-2' 'sleep 3 '"
-	pid=$(find_cmdline "$NAME-2" 'sleep 3 ')
+	hc=$!
+	pm_wait 20 "find_cmdline '$procs' 'sleep 3 '"
+	pid=$(find_cmdline "$procs" 'sleep 3 ')
 	local ppid
 	ppid=$(awk '$1 == "PPid:" {print $2}' "/proc/$pid/status")
 	echo "health check pid $pid, parent $ppid: $(readlink "/proc/$ppid/exe")" >&2
@@ -496,14 +501,11 @@ ctr_cgroup() {
 	wait "$hc" || true
 }
 
-# find_cmdline NAME CMDLINE: the host PID of the process of container NAME whose
-# space-joined argv is CMDLINE (from the container's cgroup).
+# find_cmdline PROCS CMDLINE: the PID listed in the cgroup.procs file PROCS whose
+# space-joined argv is CMDLINE.
 find_cmdline() {
-	local pid p
-	pid=$(inspect '{{.State.Pid}}' "$1")
-	local cg
-	cg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' "/proc/$pid/cgroup")
-	for p in $(cat "/sys/fs/cgroup/pids$cg/cgroup.procs" 2>/dev/null); do
+	local p
+	for p in $(cat "$1" 2>/dev/null); do
 		if [ "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" = "$2" ]; then
 			echo "$p"
 			return 0
