@@ -238,11 +238,12 @@ maps() {
 	userns_config
 	update_config '.linux.namespaces |= (if any(.type == "cgroup") then . else . + [{"type": "cgroup"}] end)
 		| .mounts |= map(if .type == "cgroup" then .options = ["nosuid", "noexec", "nodev", "relatime", "rw"] else . end)'
-	sh_args 'stat -c "%u %g" /sys/fs/cgroup /sys/fs/cgroup/cgroup.procs > /out/owners; mkdir /sys/fs/cgroup/child && echo made > /out/child'
+	sh_args 'stat -c "%u %g" /sys/fs/cgroup /sys/fs/cgroup/cgroup.procs > /out/owners; mkdir /sys/fs/cgroup/child && echo made > /out/child; rmdir /sys/fs/cgroup/child'
 	ocirt run -b "$BUNDLE" "$CID"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$OUT/owners")" = "0 0
 0 0" ]
+	# (the container removes its sub-cgroup itself: delete does not remove nested cgroups yet)
 	[ "$(cat "$OUT/child")" = made ]
 
 	# read-only cgroup mount: ownership left alone (runtime-spec, runc)
