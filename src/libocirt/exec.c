@@ -334,20 +334,7 @@ static int serve_child(struct exec_state *s, struct ocirt_error **err)
 		if (r == -EPIPE) {
 			if (ready)
 				return 0; /* O_CLOEXEC closed the child's end: it runs the program */
-			int st = 0;
-			pid_t who = s->pid > 0 ? s->pid : s->child;
-			if (waitpid(who, &st, 0) == who) {
-				if (who == s->pid)
-					s->pid = 0;
-				if (who == s->child)
-					s->child = 0;
-				if (WIFSIGNALED(st))
-					return ocirt_error_setx(err, EPIPE, "the exec'd process was killed by signal %d",
-								WTERMSIG(st));
-				return ocirt_error_setx(err, EPIPE, "the exec'd process exited with status %d",
-							WEXITSTATUS(st));
-			}
-			return ocirt_error_setx(err, EPIPE, "the exec'd process exited unexpectedly");
+			return ocirt_sync_peer_gone(&s->pid, &s->child, 0, "exec'd process", err);
 		}
 		if (r < 0)
 			return ocirt_error_set(err, -r, "read from the exec'd process");

@@ -220,23 +220,8 @@ static int serve_child(struct spawn_state *s, uint64_t **ret_marks, size_t *ret_
 	for (;;) {
 		struct ocirt_sync_msg m;
 		int r = ocirt_sync_recv(s->sync[0], &m);
-		if (r == -EPIPE) {
-			/* the child died without a word: say how */
-			int st = 0;
-			pid_t who = s->init > 0 ? s->init : s->child;
-			if (waitpid(who, &st, WNOHANG) == who) {
-				if (who == s->init)
-					s->init = 0;
-				if (who == s->child)
-					s->child = 0;
-				if (WIFSIGNALED(st))
-					return ocirt_error_setx(err, EPIPE, "the container init was killed by signal %d",
-								WTERMSIG(st));
-				return ocirt_error_setx(err, EPIPE, "the container init exited with status %d",
-							WEXITSTATUS(st));
-			}
-			return ocirt_error_setx(err, EPIPE, "the container init exited unexpectedly");
-		}
+		if (r == -EPIPE) /* the child died without a word: say how */
+			return ocirt_sync_peer_gone(&s->init, &s->child, WNOHANG, "container init", err);
 		if (r < 0)
 			return ocirt_error_set(err, -r, "read from the container init");
 		switch (m.type) {

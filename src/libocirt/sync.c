@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/fd-util.h"
@@ -85,4 +86,19 @@ void ocirt_sync_send_error(int sock, const struct ocirt_error *e)
 {
 	const char *msg = e && e->msg ? e->msg : "unknown error";
 	ocirt_sync_send(sock, SYNC_ERROR, e ? e->errnum : EINVAL, msg, strlen(msg), -1);
+}
+
+int ocirt_sync_peer_gone(pid_t *pid, pid_t *child, int wflags, const char *what, struct ocirt_error **err)
+{
+	int st = 0;
+	pid_t who = *pid > 0 ? *pid : *child;
+	if (who <= 0 || waitpid(who, &st, wflags) != who)
+		return ocirt_error_setx(err, EPIPE, "the %s exited unexpectedly", what);
+	if (who == *pid)
+		*pid = 0;
+	if (who == *child)
+		*child = 0;
+	if (WIFSIGNALED(st))
+		return ocirt_error_setx(err, EPIPE, "the %s was killed by signal %d", what, WTERMSIG(st));
+	return ocirt_error_setx(err, EPIPE, "the %s exited with status %d", what, WEXITSTATUS(st));
 }

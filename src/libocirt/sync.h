@@ -43,5 +43,10 @@ int ocirt_sync_recv(int sock, struct ocirt_sync_msg *m);
 int ocirt_sync_expect(int sock, uint32_t type, struct ocirt_sync_msg *m, struct ocirt_error **err);
 /* Child side: send an error as ERROR{errnum, msg}. */
 void ocirt_sync_send_error(int sock, const struct ocirt_error *e);
+/* Parent side, after EOF without a word: reap the process that hung up (*pid if set, else
+ * the intermediate *child; waitpid flags `wflags`), zero the one reaped and say how it
+ * ended: "the <what> was killed by signal N" / "exited with status N" / "exited
+ * unexpectedly". Always returns -EPIPE. */
+int ocirt_sync_peer_gone(pid_t *pid, pid_t *child, int wflags, const char *what, struct ocirt_error **err);
 
 #endif
