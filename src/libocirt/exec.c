@@ -35,6 +35,7 @@
 #include "libocirt/spawn.h"
 #include "libocirt/state.h"
 #include "libocirt/sync.h"
+#include "libocirt/process.h"
 #include "libocirt/terminal.h"
 
 #define PROCESS_JSON_MAX (4u << 20)
@@ -202,27 +203,6 @@ static int build_process(struct oci_config *c, const struct ocirt_exec_opts *o, 
 		replace_str(&p->apparmor_profile, o->apparmor);
 	if (o->process_label)
 		replace_str(&p->selinux_label, o->process_label);
-	return 0;
-}
-
-/* runc's terminal rules for exec (`detach` is -d). */
-static int check_terminal(const struct oci_process *p, const struct ocirt_exec_opts *o, struct ocirt_error **err)
-{
-	if (p->terminal && o->detach && !o->console_socket)
-		return ocirt_error_setx(err, EINVAL,
-					"cannot allocate tty if runc will detach without setting console socket");
-	if (o->console_socket && (!o->detach || !p->terminal))
-		return ocirt_error_setx(err, EINVAL, "cannot use console socket if runc will not detach or allocate tty");
-	return 0;
-}
-
-static int check_preserved_fds(int n, struct ocirt_error **err)
-{
-	for (int fd = 3; fd < 3 + n; fd++) {
-		struct stat st;
-		if (fstat(fd, &st) < 0)
-			return ocirt_error_set(err, errno, "unable to stat preserved-fd %d (of %d)", fd - 3, n);
-	}
 	return 0;
 }
 
@@ -396,12 +376,12 @@ static int do_exec(struct exec_state *s, struct ocirt_context *ctx, const char *
 	r = build_process(c, o, err);
 	if (r < 0)
 		return r;
-	r = check_terminal(c->process, o, err);
+	r = ocirt_terminal_check(c->process->terminal, o->detach, o->console_socket, err);
 	if (r < 0)
 		return r;
 	if (o->preserve_fds < 0)
 		return ocirt_error_setx(err, EINVAL, "--preserve-fds must not be negative");
-	r = check_preserved_fds(o->preserve_fds, err);
+	r = ocirt_process_check_preserved_fds(3, o->preserve_fds, err);
 	if (r < 0)
 		return r;
 	r = ocirt_caps_prepare(c->process->capabilities, &s->caps, err);

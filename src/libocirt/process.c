@@ -284,3 +284,13 @@ int ocirt_process_find_exec(const char *arg0, char *const *env, char **ret, stru
 	}
 	return ocirt_error_setx(err, ENOENT, "\"%s\": executable file not found in $PATH", arg0);
 }
+
+int ocirt_process_check_preserved_fds(int first, int n, struct ocirt_error **err)
+{
+	for (int fd = first; fd < first + n; fd++) {
+		struct stat st;
+		if (fstat(fd, &st) < 0)
+			return ocirt_error_set(err, errno, "unable to stat preserved-fd %d (of %d)", fd - first, n);
+	}
+	return 0;
+}

@@ -29,5 +29,8 @@ char **ocirt_process_env(const struct oci_process *p, int listen_fds);
  *   "/nope": stat /nope: no such file or directory
  * (the caller's step name "exec" completes them as `exec: "foo": ...`). */
 int ocirt_process_find_exec(const char *arg0, char *const *env, char **ret, struct ocirt_error **err);
+/* Parent side, before anything exists: fds first..first+n-1 (--preserve-fds after stdio
+ * and $LISTEN_FDS) must be open. */
+int ocirt_process_check_preserved_fds(int first, int n, struct ocirt_error **err);
 
 #endif

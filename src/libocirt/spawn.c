@@ -40,6 +40,7 @@
 #include "libocirt/namespace.h"
 #include "libocirt/spawn.h"
 #include "libocirt/sync.h"
+#include "libocirt/process.h"
 #include "libocirt/terminal.h"
 #include "libocirt/userns.h"
 
@@ -82,20 +83,6 @@ static int write_id_maps(pid_t pid, const struct oci_config *c, struct ocirt_err
 	if (!ocirt_userns_config_maps(c, &m))
 		return ocirt_error_setx(err, EINVAL, "user namespaces enabled, but no uid or gid mappings found");
 	return ocirt_userns_write_maps(pid, &m, err);
-}
-
-/* runc's terminal rules, checked before anything exists. */
-static int check_terminal(const struct oci_config *c, const struct ocirt_create_opts *o, bool foreground,
-			  struct ocirt_error **err)
-{
-	bool terminal = c->process && c->process->terminal;
-	bool detach = !foreground;
-	if (terminal && detach && !o->console_socket)
-		return ocirt_error_setx(err, EINVAL,
-					"cannot allocate tty if runc will detach without setting console socket");
-	if (o->console_socket && (!detach || !terminal))
-		return ocirt_error_setx(err, EINVAL, "cannot use console socket if runc will not detach or allocate tty");
-	return 0;
 }
 
 static int listen_fds_count(void)
@@ -286,17 +273,6 @@ static int serve_child(struct spawn_state *s, uint64_t **ret_marks, size_t *ret_
 	}
 }
 
-static int check_preserved_fds(int listen, int preserve, struct ocirt_error **err)
-{
-	for (int fd = 3 + listen; fd < 3 + listen + preserve; fd++) {
-		struct stat st;
-		if (fstat(fd, &st) < 0)
-			return ocirt_error_set(err, errno, "unable to stat preserved-fd %d (of %d)", fd - 3 - listen,
-					       preserve);
-	}
-	return 0;
-}
-
 static struct ocirt_status *make_status(struct spawn_state *s, uint64_t start_time)
 {
 	const struct oci_config *c = s->bundle->config;
@@ -347,11 +323,11 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	ocirt_timing_mark("load config");
 	if (!c->process)
 		return ocirt_error_setx(err, EINVAL, "config.json: process is required to create a container");
-	r = check_terminal(c, opts, s->foreground, err);
+	r = ocirt_terminal_check(c->process && c->process->terminal, !s->foreground, opts->console_socket, err);
 	if (r < 0)
 		return r;
 	int listen = listen_fds_count();
-	r = check_preserved_fds(listen, opts->preserve_fds, err);
+	r = ocirt_process_check_preserved_fds(3 + listen, opts->preserve_fds, err);
 	if (r < 0)
 		return r;
 	r = ocirt_ns_plan_build(c, &s->ns, err);

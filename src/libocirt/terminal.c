@@ -125,3 +125,13 @@ void ocirt_terminal_copy_winsize(int from, int to)
 	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
 		ioctl(to, TIOCSWINSZ, &ws);
 }
+
+int ocirt_terminal_check(bool terminal, bool detach, const char *console_socket, struct ocirt_error **err)
+{
+	if (terminal && detach && !console_socket)
+		return ocirt_error_setx(err, EINVAL,
+					"cannot allocate tty if runc will detach without setting console socket");
+	if (console_socket && (!detach || !terminal))
+		return ocirt_error_setx(err, EINVAL, "cannot use console socket if runc will not detach or allocate tty");
+	return 0;
+}

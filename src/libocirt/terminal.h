@@ -25,6 +25,9 @@ void ocirt_terminal_restore(int fd, const struct termios *saved);
 void ocirt_terminal_copy_winsize(int from, int to);
 
 /* Connect to the console socket path (before clone: the path is a host path). */
+/* runc's rules for process.terminal, --console-socket and detaching (create/run/exec),
+ * checked before anything exists; runc's words. */
+int ocirt_terminal_check(bool terminal, bool detach, const char *console_socket, struct ocirt_error **err);
 int ocirt_terminal_connect(const char *path, int *ret_fd, struct ocirt_error **err);
 
 #endif
