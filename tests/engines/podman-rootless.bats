@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Rootless podman 4.3 driving ocirt (OCIRT_PODMAN_PAIR as in podman.bats; the reference
-# pairs crun+conmon and runc+conmon both work rootless here). A user of the suite's own
+# is runc+conmon: crun 1.8.1 refuses this hybrid host rootless too). A user of the suite's own
 # ($OCIRT_PODMAN_ROOTLESS_USER, default ocirt-pm-rl, created with its /etc/subuid and
 # /etc/subgid ranges if missing and removed again), its own XDG_RUNTIME_DIR, a private
 # containers.conf/storage.conf, --network none (/dev/net/tun is root-only here, so no
@@ -56,7 +56,9 @@ setup_file() {
 		cat "$RL_DIR/probe.out" >&3
 		# FINDINGS.md #4 (userns/rootless area): as uid 0 of podman's user namespace ocirt
 		# does not switch to rootless mode and fails on the cgroup it may not create
-		if [ "$PM_RUNTIME" = ocirt ] && grep -q 'cgroup.*Permission denied' "$RL_DIR/probe.out"; then
+		if grep -q 'cgroups in hybrid mode not supported' "$RL_DIR/probe.out"; then
+			ENGINE_SKIP=$(pm_probe_reason "$RL_DIR/probe.out")
+		elif [ "$PM_RUNTIME" = ocirt ] && grep -q 'cgroup.*Permission denied' "$RL_DIR/probe.out"; then
 			ENGINE_SKIP="FINDINGS.md #4: rootless ocirt (uid 0 in podman's userns) is not in rootless mode: $(grep -o 'create cgroup[^"]*' "$RL_DIR/probe.out" | head -1) (OCIRT_ENGINES_WORKAROUND=1 forces --rootless true)"
 		fi
 	fi
