@@ -23,6 +23,10 @@ struct ocirt_context {
  * rule, see runtime-cli.md 1.3). Returns a malloc'd string. */
 char *ocirt_default_state_root(void);
 
+/* --rootless auto, as runc decides it: rootless when not root, or root of a user namespace
+ * that is not the initial one (rootless podman runs its runtime as uid 0 there). */
+bool ocirt_context_rootless(const struct ocirt_context *ctx);
+
 /* runc's ID rule: [A-Za-z0-9_+,.-]+, not "." or "..", at most 1024 bytes. */
 int ocirt_validate_id(const char *id, struct ocirt_error **err);
 

@@ -43,3 +43,10 @@ char *ocirt_default_state_root(void)
 	}
 	return xstrdup("/run/ocirt");
 }
+
+bool ocirt_context_rootless(const struct ocirt_context *ctx)
+{
+	if (ctx->rootless >= 0)
+		return ctx->rootless == 1;
+	return geteuid() != 0 || !in_initial_userns();
+}

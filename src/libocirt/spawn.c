@@ -294,7 +294,7 @@ static struct ocirt_status *make_status(struct spawn_state *s, uint64_t start_ti
 		}
 		st->annotations->len = c->annotations->len;
 	}
-	st->rootless = s->ctx->rootless == 1;
+	st->rootless = ocirt_context_rootless(s->ctx);
 	st->private_pidns = (s->ns.new_flags & CLONE_NEWPID) != 0;
 	st->has_poststop = c->hooks && c->hooks->poststop_len > 0;
 	const struct oci_linux *l = c->linux_;
@@ -333,7 +333,7 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	r = ocirt_ns_plan_build(c, &s->ns, err);
 	if (r < 0)
 		return r;
-	bool rootless = ctx->rootless == 1 || (ctx->rootless < 0 && geteuid() != 0);
+	bool rootless = ocirt_context_rootless(ctx);
 	r = ocirt_cgroup_new(ctx->systemd_cgroup, rootless, &s->cg, err);
 	if (r < 0)
 		return r;

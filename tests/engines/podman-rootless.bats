@@ -7,9 +7,8 @@
 # containers.conf/storage.conf, --network none (/dev/net/tun is root-only here, so no
 # slirp4netns). cgroup v1 gives rootless containers no cgroups: resource limits are not
 # tested here.
-# FINDINGS.md #4: ocirt does not detect rootless mode as uid 0 of podman's user namespace;
-# while that holds every test skips with that reason. OCIRT_ENGINES_WORKAROUND=1 registers
-# a wrapper that adds `--rootless true`, to exercise everything else.
+# FINDINGS.md #4 (fixed): ocirt runs as uid 0 of podman's user namespace here and must pick
+# rootless mode by itself, as runc's `--rootless auto` does.
 # Run: make check-engines ENGINE_TESTS=tests/engines/podman-rootless.bats [OCIRT_PODMAN_PAIR=...]
 
 load ../helpers
@@ -35,14 +34,6 @@ setup_file() {
 	RL_DIR=$(mktemp -d /tmp/ocirt-podman-rl.XXXXXX)
 	RL_XDG=$RL_DIR/xdg
 	install -d -o "$RL_USER" -g "$RL_USER" -m 0700 "$RL_XDG"
-	if [ "$PM_RUNTIME" = ocirt ] && [ "${OCIRT_ENGINES_WORKAROUND:-0}" = 1 ]; then
-		# test-only (FINDINGS.md #4): force ocirt's rootless mode, which it does not pick
-		# by itself as uid 0 of podman's user namespace; the name stays "ocirt"
-		mkdir -m 0755 "$RL_DIR/bin"
-		printf '#!/bin/sh\nexec "%s" --rootless true "$@"\n' "$PM_RUNTIME_PATH" >"$RL_DIR/bin/ocirt"
-		chmod 0755 "$RL_DIR/bin/ocirt"
-		PM_RUNTIME_PATH=$RL_DIR/bin/ocirt
-	fi
 	pm_write_configs "$RL_DIR" overlay
 	engine_build_image "$RL_DIR/busybox.tar"
 	chmod 0644 "$RL_DIR"/*.conf "$RL_DIR/busybox.tar"
@@ -54,12 +45,9 @@ setup_file() {
 	rl_podman load -q -i "$RL_DIR/busybox.tar" >/dev/null
 	if ! rl_podman run --rm --pull never --network none "$ENGINE_IMAGE_REF" true >"$RL_DIR/probe.out" 2>&1; then
 		cat "$RL_DIR/probe.out" >&3
-		# FINDINGS.md #4 (userns/rootless area): as uid 0 of podman's user namespace ocirt
-		# does not switch to rootless mode and fails on the cgroup it may not create
+		# crun 1.8.1 refuses this hybrid host, rootless too
 		if grep -q 'cgroups in hybrid mode not supported' "$RL_DIR/probe.out"; then
 			ENGINE_SKIP=$(pm_probe_reason "$RL_DIR/probe.out")
-		elif [ "$PM_RUNTIME" = ocirt ] && grep -q 'cgroup.*Permission denied' "$RL_DIR/probe.out"; then
-			ENGINE_SKIP="FINDINGS.md #4: rootless ocirt (uid 0 in podman's userns) is not in rootless mode: $(grep -o 'create cgroup[^"]*' "$RL_DIR/probe.out" | head -1) (OCIRT_ENGINES_WORKAROUND=1 forces --rootless true)"
 		fi
 	fi
 }
