@@ -155,7 +155,7 @@ sanitizer_tests() {
 	local t
 	for t in $(list_tests "$1"); do
 		case "$t" in
-		*.bats) case "$t" in */cli.bats | */spec.bats | */lifecycle.bats | */errors.bats | */terminal.bats) echo "$t" ;; esac ;;
+		*.bats) case "$t" in */cli.bats | */spec.bats | */lifecycle.bats | */errors.bats | */terminal.bats | */exec.bats) echo "$t" ;; esac ;;
 		*) echo "$t" ;;
 		esac
 	done | tr '\n' ' '
@@ -190,7 +190,7 @@ if [ -n "$vm" ]; then
 		vm_tests="tests/vm/sanity.bats tests/runtime/lifecycle.bats tests/runtime/cgroups.bats"
 		echo "test.sh: no KVM: the VM runs $vm_tests"
 		# bound the run: a stuck guest must not eat CI's whole budget
-		export OCIRT_VM_TIMEOUT=${OCIRT_VM_TIMEOUT:-900}
+		export OCIRT_VM_TIMEOUT=${OCIRT_VM_TIMEOUT:-1200}
 	fi
 	make -C "$builddir" check-vm MODE="$vm" ${vm_tests:+VM_TESTS="$vm_tests"} 2>&1 | tee "$vmlog"
 	vmstatus=${PIPESTATUS[0]}
@@ -203,9 +203,10 @@ if [ -n "$vm" ]; then
 fi
 
 if $engines; then
+	# podman's quick subset (its full suite: OCIRT_PODMAN_QUICK=0)
 	step "engine suites: make check-engines"
 	englog=$builddir/check-engines.out
-	make -C "$builddir" check-engines 2>&1 | tee "$englog"
+	OCIRT_PODMAN_QUICK=${OCIRT_PODMAN_QUICK:-1} make -C "$builddir" check-engines 2>&1 | tee "$englog"
 	engstatus=${PIPESTATUS[0]}
 	count_tap "$englog"
 	if [ "$engstatus" -ne 0 ]; then
