@@ -144,25 +144,45 @@ configure_and_check() {
 
 configure_and_check "$builddir" --enable-werror
 
+# A short soak: create/start/delete cycles (sequential, parallel) and execs, then nothing may
+# be left (mounts, cgroups, state, fds, processes).
+if [ -x "$builddir/ocirt" ]; then
+	step "soak (make check-soak-quick)"
+	if make -C "$builddir" check-soak-quick; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		error "check-soak-quick"
+	fi
+fi
+
 # The TESTS of a configured build tree.
 list_tests() {
 	printf 'print-tests:\n\t@echo $(TESTS)\n' | make -s -C "$1" -f Makefile -f - print-tests 2>/dev/null | tail -n 1
 }
 
-# Under the sanitizers: every C unit test, and the bats suites that drive the runtime's
-# main paths (the whole suite twice would not fit CI's time budget).
+# Under the sanitizers: every C unit test, the bats suites that drive the runtime's main
+# paths, the fault injection and the bad-input table (the whole suite twice would not fit
+# CI's time budget; `make check-asan` in a sanitizer build runs all of it).
 sanitizer_tests() {
 	local t
 	for t in $(list_tests "$1"); do
 		case "$t" in
-		*.bats) case "$t" in */cli.bats | */spec.bats | */lifecycle.bats | */errors.bats | */terminal.bats | */exec.bats) echo "$t" ;; esac ;;
+		*.bats)
+			case "$t" in
+			*/cli.bats | */spec.bats | */lifecycle.bats | */errors.bats | */terminal.bats | */exec.bats) echo "$t" ;;
+			*/faults.bats | */bad-input.bats) echo "$t" ;;
+			esac
+			;;
 		*) echo "$t" ;;
 		esac
 	done | tr '\n' ' '
 }
 
 if $sanitizers; then
-	CHECK_TESTS=sanitizer_tests configure_and_check "$builddir-asan" --enable-werror --enable-sanitizers
+	# with the fault points compiled in: faults.bats kills ocirt at each and checks delete -f
+	CHECK_TESTS=sanitizer_tests configure_and_check "$builddir-asan" --enable-werror --enable-sanitizers \
+		--enable-fault-injection
 fi
 
 if [ "$fuzz" -gt 0 ] 2>/dev/null; then
