@@ -223,12 +223,10 @@ if [ -n "$vm" ]; then
 fi
 
 if $engines; then
-	# podman's quick subset (its full suite: OCIRT_PODMAN_QUICK=0)
 	step "engine suites: make check-engines"
 	englog=$builddir/check-engines.out
 	# podman drives ocirt through ocishim (OCIRT_PODMAN_PAIR=ocirt+conmon for the stock conmon)
-	OCIRT_PODMAN_QUICK=${OCIRT_PODMAN_QUICK:-1} OCIRT_PODMAN_PAIR=${OCIRT_PODMAN_PAIR:-ocirt+ocishim} \
-		make -C "$builddir" check-engines 2>&1 | tee "$englog"
+	OCIRT_PODMAN_PAIR=${OCIRT_PODMAN_PAIR:-ocirt+ocishim} make -C "$builddir" check-engines 2>&1 | tee "$englog"
 	engstatus=${PIPESTATUS[0]}
 	count_tap "$englog"
 	if [ "$engstatus" -ne 0 ]; then
