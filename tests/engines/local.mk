@@ -3,6 +3,7 @@
 #
 #   make check-engines                                      every engine suite
 #   make check-engines ENGINE_TESTS=tests/engines/containerd.bats
+#   make check-engines ENGINE_RUNTIME=/usr/sbin/runc ...   the same suites with another runtime
 #   make check-engines ENGINE_TESTS=tests/engines/podman.bats OCIRT_PODMAN_PAIR=runc+conmon
 #     (podman*.bats: OCIRT_PODMAN_PAIR=RUNTIME+SHIM, default ocirt+conmon; OCIRT_PODMAN_QUICK=1
 #     skips the slow tests; see tests/engines/helpers-podman.bash)
@@ -31,6 +32,8 @@ check-engines: all
 	@test -n '$(BATS)' || { echo 'check-engines: bats not found' >&2; exit 1; }
 	@suites='$(ENGINE_TESTS)'; test -n "$$suites" || suites='$(ENGINE_SUITES)'; \
 	list=; for s in $$suites; do list="$$list $(abs_top_srcdir)/$$s"; done; \
-	$(AM_TESTS_ENVIRONMENT) $(BATS) $$list
+	$(AM_TESTS_ENVIRONMENT) \
+	if test -n '$(ENGINE_RUNTIME)'; then OCIRT='$(ENGINE_RUNTIME)'; export OCIRT; fi; \
+	$(BATS) $$list
 
 .PHONY: check-engines
