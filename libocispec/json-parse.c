@@ -298,16 +298,21 @@ static const struct jnode *field(struct jp *p, const struct jnode *obj, const ch
 	return v;
 }
 
-const struct jnode *jp_enter(struct jp *p, const struct jnode *obj, const char *key, int flags, size_t *mark)
+/* field() of one JSON type: NULL (and the problem recorded, the key popped) for another */
+static const struct jnode *typed_field(struct jp *p, const struct jnode *obj, const char *key, int flags,
+				       enum jtype type, const char *what, size_t *mark)
 {
 	const struct jnode *v = field(p, obj, key, flags, mark);
-	if (!v)
-		return NULL;
-	if (!jv_object(p, v)) {
-		jp_pop(p, *mark);
-		return NULL;
-	}
-	return v;
+	if (!v || v->type == type)
+		return v;
+	jp_expected(p, what, v);
+	jp_pop(p, *mark);
+	return NULL;
+}
+
+const struct jnode *jp_enter(struct jp *p, const struct jnode *obj, const char *key, int flags, size_t *mark)
+{
+	return typed_field(p, obj, key, flags, J_OBJECT, "an object", mark);
 }
 
 bool jp_str(struct jp *p, const struct jnode *obj, const char *key, int flags, char **out)
@@ -371,16 +376,17 @@ bool jp_bool(struct jp *p, const struct jnode *obj, const char *key, int flags, 
 	return ok;
 }
 
-#define INT_FIELD(name, type, lo, hi, what)                                                                   \
+/* name(): an integer field, x (of xtype) parsed by parse */
+#define NUM_FIELD(name, type, xtype, parse)                                                                   \
 	bool name(struct jp *p, const struct jnode *obj, const char *key, int flags, type *out, bool *has)    \
 	{                                                                                                     \
 		size_t mark;                                                                                  \
-		int64_t x;                                                                                    \
+		xtype x;                                                                                      \
 		const struct jnode *v = field(p, obj, key, flags, &mark);                                     \
 		bool ok;                                                                                      \
 		if (!v)                                                                                       \
 			return false;                                                                         \
-		ok = jv_int(p, v, lo, hi, what, &x);                                                          \
+		ok = parse;                                                                                   \
 		if (ok) {                                                                                     \
 			*out = (type)x;                                                                       \
 			if (has)                                                                              \
@@ -389,24 +395,8 @@ bool jp_bool(struct jp *p, const struct jnode *obj, const char *key, int flags, 
 		jp_pop(p, mark);                                                                              \
 		return ok;                                                                                    \
 	}
-#define UINT_FIELD(name, type, hi, what)                                                                      \
-	bool name(struct jp *p, const struct jnode *obj, const char *key, int flags, type *out, bool *has)    \
-	{                                                                                                     \
-		size_t mark;                                                                                  \
-		uint64_t x;                                                                                   \
-		const struct jnode *v = field(p, obj, key, flags, &mark);                                     \
-		bool ok;                                                                                      \
-		if (!v)                                                                                       \
-			return false;                                                                         \
-		ok = jv_uint(p, v, hi, what, &x);                                                             \
-		if (ok) {                                                                                     \
-			*out = (type)x;                                                                       \
-			if (has)                                                                              \
-				*has = true;                                                                  \
-		}                                                                                             \
-		jp_pop(p, mark);                                                                              \
-		return ok;                                                                                    \
-	}
+#define INT_FIELD(name, type, lo, hi, what) NUM_FIELD(name, type, int64_t, jv_int(p, v, lo, hi, what, &x))
+#define UINT_FIELD(name, type, hi, what) NUM_FIELD(name, type, uint64_t, jv_uint(p, v, hi, what, &x))
 
 INT_FIELD(jp_i32, int32_t, INT32_MIN, INT32_MAX, "a 32-bit integer")
 INT_FIELD(jp_i64, int64_t, INT64_MIN, INT64_MAX, "a 64-bit integer")
@@ -417,17 +407,12 @@ UINT_FIELD(jp_u64, uint64_t, UINT64_MAX, "an unsigned 64-bit integer")
 bool jp_strv(struct jp *p, const struct jnode *obj, const char *key, int flags, char ***out)
 {
 	size_t mark, i, n = 0;
-	const struct jnode *v = field(p, obj, key, flags, &mark);
+	const struct jnode *v = typed_field(p, obj, key, flags, J_ARRAY, "an array of strings", &mark);
 	char **r;
 	bool ok = true;
 
 	if (!v)
 		return false;
-	if (v->type != J_ARRAY) {
-		jp_expected(p, "an array of strings", v);
-		jp_pop(p, mark);
-		return false;
-	}
 	r = xnew0(char *, v->len + 1);
 	for (i = 0; i < v->len; i++) {
 		const struct jnode *e = v->u.items[i];
@@ -449,17 +434,12 @@ bool jp_strv(struct jp *p, const struct jnode *obj, const char *key, int flags, 
 bool jp_u32v(struct jp *p, const struct jnode *obj, const char *key, int flags, uint32_t **out, size_t *out_len)
 {
 	size_t mark, i;
-	const struct jnode *v = field(p, obj, key, flags, &mark);
+	const struct jnode *v = typed_field(p, obj, key, flags, J_ARRAY, "an array of unsigned 32-bit integers", &mark);
 	uint32_t *r;
 	bool ok = true;
 
 	if (!v)
 		return false;
-	if (v->type != J_ARRAY) {
-		jp_expected(p, "an array of unsigned 32-bit integers", v);
-		jp_pop(p, mark);
-		return false;
-	}
 	r = xnew0(uint32_t, v->len);
 	for (i = 0; i < v->len; i++) {
 		size_t m = jp_push_index(p, i);
@@ -480,17 +460,12 @@ bool jp_u32v(struct jp *p, const struct jnode *obj, const char *key, int flags, 
 bool jp_map(struct jp *p, const struct jnode *obj, const char *key, int flags, struct oci_map **out)
 {
 	size_t mark, i;
-	const struct jnode *v = field(p, obj, key, flags, &mark);
+	const struct jnode *v = typed_field(p, obj, key, flags, J_OBJECT, "an object of strings", &mark);
 	struct oci_map *m;
 	bool ok = true;
 
 	if (!v)
 		return false;
-	if (v->type != J_OBJECT) {
-		jp_expected(p, "an object of strings", v);
-		jp_pop(p, mark);
-		return false;
-	}
 	m = xnew0(struct oci_map, 1);
 	m->items = xnew0(struct oci_kv, v->len);
 	for (i = 0; i < v->len; i++) {
@@ -526,16 +501,11 @@ bool jp_array(struct jp *p, const struct jnode *obj, const char *key, int flags,
 	      void **out, size_t *out_len)
 {
 	size_t mark, i, before = p->nproblems;
-	const struct jnode *v = field(p, obj, key, flags, &mark);
+	const struct jnode *v = typed_field(p, obj, key, flags, J_ARRAY, "an array", &mark);
 	char *r;
 
 	if (!v)
 		return false;
-	if (v->type != J_ARRAY) {
-		jp_expected(p, "an array", v);
-		jp_pop(p, mark);
-		return false;
-	}
 	/* callers only call this once per field, on a fresh (NULL) output */
 	r = xcalloc(v->len, elem_size);
 	*out = r;
@@ -554,16 +524,11 @@ bool jp_object_map(struct jp *p, const struct jnode *obj, const char *key, int f
 		   jp_entry_fn fn, void **out, size_t *out_len)
 {
 	size_t mark, i, before = p->nproblems;
-	const struct jnode *v = field(p, obj, key, flags, &mark);
+	const struct jnode *v = typed_field(p, obj, key, flags, J_OBJECT, "an object", &mark);
 	char *r;
 
 	if (!v)
 		return false;
-	if (v->type != J_OBJECT) {
-		jp_expected(p, "an object", v);
-		jp_pop(p, mark);
-		return false;
-	}
 	r = xcalloc(v->len, elem_size);
 	*out = r;
 	*out_len = v->len;
