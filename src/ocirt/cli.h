@@ -66,6 +66,10 @@ int cli_parse(const struct verb *v, const struct opt *opts, int argc, char **arg
 	      enum cli_nargs kind, int n, char ***ret_args, int *ret_nargs, struct ocirt_error **err);
 void cli_print_verb_help(FILE *f, const struct verb *v, const struct opt *opts);
 
+/* A verb of one container ID and no options (start, pause, resume): parse, then fn(id). */
+typedef int (*cli_id_fn)(struct ocirt_context *ctx, const char *id, struct ocirt_error **err);
+int cli_id_verb(struct cli *cli, const struct verb *v, int argc, char **argv, cli_id_fn fn, struct ocirt_error **err);
+
 /* The caller's cwd-relative path made absolute (malloc'd; NULL for NULL). */
 char *cli_abspath(const char *path);
 

@@ -223,6 +223,19 @@ int cli_parse(const struct verb *v, const struct opt *opts, int argc, char **arg
 	return 0;
 }
 
+int cli_id_verb(struct cli *cli, const struct verb *v, int argc, char **argv, cli_id_fn fn, struct ocirt_error **err)
+{
+	_cleanup_free_ char **args = NULL;
+	const struct opt opts[] = { { NULL, 0, NULL, NULL, NULL } };
+	int r;
+
+	r = cli_parse(v, opts, argc, argv, 0, ARGS_EXACT, 1, &args, NULL, err);
+	if (r != 0)
+		return r > 0 ? 0 : r;
+	r = fn(&cli->ctx, args[0], err);
+	return r < 0 ? r : 0;
+}
+
 char *cli_abspath(const char *path)
 {
 	char cwd[PATH_MAX];
