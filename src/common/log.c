@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/fd-util.h"
+#include "common/buf.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -57,28 +58,6 @@ bool ocirt_log_enabled(enum ocirt_log_level level)
 int ocirt_log_fd(void)
 {
 	return sink.fd;
-}
-
-/* A growable buffer: records are small, so realloc on demand is fine. */
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void buf_putn(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void buf_puts(struct buf *b, const char *s)
-{
-	buf_putn(b, s, strlen(s));
 }
 
 /* Quote msg for a JSON string (json = true) or a logfmt value (Go-style %q escapes).
