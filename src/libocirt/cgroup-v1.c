@@ -22,6 +22,7 @@ struct hierarchy {
 	char *mountpoint;
 	char *root;        /* the mount's root inside the hierarchy ("/" normally) */
 	char *controllers; /* as /proc/self/cgroup names it: "cpu,cpuacct", "name=systemd", "" */
+	char *own;         /* the runtime's own cgroup in this hierarchy ("/" when not listed) */
 };
 
 static void hierarchies_free(struct hierarchy *h, size_t n)
@@ -30,6 +31,7 @@ static void hierarchies_free(struct hierarchy *h, size_t n)
 		free(h[i].mountpoint);
 		free(h[i].root);
 		free(h[i].controllers);
+		free(h[i].own);
 	}
 	free(h);
 }
@@ -74,14 +76,18 @@ static void unescape(char *s)
 	*w = '\0';
 }
 
+/* One read of /proc/self/cgroup and of mountinfo per create: every hierarchy's mount and the
+ * runtime's own cgroup in it (relative cgroupsPaths are under it). */
 static int list_hierarchies(bool with_unified, struct hierarchy **ret, size_t *ret_n, struct ocirt_error **err)
 {
 	_cleanup_free_ char *self = NULL, *mi = NULL;
 	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &self, NULL) < 0 ||
 	    read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16 << 20, &mi, NULL) < 0)
 		return ocirt_error_set(err, errno, "read /proc/self/cgroup and mountinfo");
-	/* controller lists from /proc/self/cgroup */
-	_cleanup_strv_ char **lists = NULL;
+	/* "N:controllers:path" lines of /proc/self/cgroup: lists[i] is at owns[i]; the cgroup2
+	 * line has no controllers */
+	_cleanup_strv_ char **lists = NULL, **owns = NULL;
+	const char *unified_own = NULL;
 	char *save = NULL;
 	for (char *line = strtok_r(self, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ':');
@@ -89,8 +95,11 @@ static int list_hierarchies(bool with_unified, struct hierarchy **ret, size_t *r
 		if (!c2)
 			continue;
 		*c2 = '\0';
-		if (c1[1] != '\0')
+		if (c1[1] != '\0') {
 			strv_append(&lists, c1 + 1);
+			strv_append(&owns, c2 + 1);
+		} else if (!unified_own)
+			unified_own = c2 + 1;
 	}
 	struct hierarchy *h = NULL;
 	size_t n = 0;
@@ -117,15 +126,18 @@ static int list_hierarchies(bool with_unified, struct hierarchy **ret, size_t *r
 		if (!superopts)
 			continue;
 		superopts++;
-		const char *controllers = NULL;
+		const char *controllers = NULL, *own = NULL;
 		if (streq(fstype, "cgroup")) {
 			for (size_t i = 0; lists && lists[i]; i++)
 				if (options_match(superopts, lists[i])) {
 					controllers = lists[i];
+					own = owns[i];
 					break;
 				}
-		} else if (streq(fstype, "cgroup2") && with_unified)
+		} else if (streq(fstype, "cgroup2") && with_unified) {
 			controllers = "";
+			own = unified_own;
+		}
 		if (!controllers)
 			continue;
 		/* the same hierarchy mounted twice: keep the first */
@@ -141,6 +153,7 @@ static int list_hierarchies(bool with_unified, struct hierarchy **ret, size_t *r
 		h[n].root = xstrdup(fields[3]);
 		h[n].mountpoint = xstrdup(fields[4]);
 		h[n].controllers = xstrdup(controllers);
+		h[n].own = xstrdup(own ? own : "/");
 		n++;
 	}
 	*ret = h;
@@ -155,10 +168,7 @@ static char *hierarchy_dir(const struct hierarchy *h, const char *path)
 	_cleanup_free_ char *rel = NULL;
 	if (path[0] != '/') {
 		/* relative: under the runtime's own cgroup in this hierarchy (runc) */
-		_cleanup_free_ char *own = ocirt_cgroup_self(h->controllers);
-		if (!own)
-			own = xstrdup("/");
-		rel = xasprintf("%s/%s", streq(own, "/") ? "" : own, path);
+		rel = xasprintf("%s/%s", streq(h->own, "/") ? "" : h->own, path);
 		inner = rel;
 	}
 	/* strip the mount's root (a mount of a sub-tree, e.g. inside a cgroup namespace) */

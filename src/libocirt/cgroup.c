@@ -20,7 +20,6 @@
 #include <yajl/yajl_tree.h>
 
 #include "common/fd-util.h"
-#include "common/proc-util.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
 #include "libocirt/cgroup.h"
@@ -223,23 +222,47 @@ static bool is_perm_error(int e)
 
 int ocirt_cgroup_mkdir(struct ocirt_cgroup *cg, const char *dir, char **ret_top, struct ocirt_error **err)
 {
-	struct stat st;
 	*ret_top = NULL;
-	if (stat(dir, &st) == 0)
+	/* the common case costs one syscall: the parent exists (or the leaf does) */
+	if (mkdir(dir, 0755) == 0) {
+		*ret_top = xstrdup(dir);
 		return 0;
-	/* the highest missing ancestor is what we create first */
-	_cleanup_free_ char *top = xstrdup(dir);
-	for (;;) {
-		char *slash = strrchr(top, '/');
-		if (!slash || slash == top)
-			break;
-		*slash = '\0';
-		if (stat(top, &st) == 0) {
-			*slash = '/';
-			break;
+	}
+	int r = -errno;
+	struct stat st;
+	if (r == -EEXIST || (r != -ENOENT && stat(dir, &st) == 0))
+		return 0;
+	_cleanup_free_ char *top = NULL;
+	if (r == -ENOENT) {
+		/* parents missing: the highest missing ancestor is what we create first, then
+		 * each component below it */
+		top = xstrdup(dir);
+		for (;;) {
+			char *slash = strrchr(top, '/');
+			if (!slash || slash == top)
+				break;
+			*slash = '\0';
+			if (stat(top, &st) == 0) {
+				*slash = '/';
+				break;
+			}
+		}
+		_cleanup_free_ char *p = xstrdup(dir);
+		r = 0;
+		for (char *s = p + strlen(top);; s++) {
+			if (*s != '/' && *s != '\0')
+				continue;
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+				r = -errno;
+				break;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
 		}
 	}
-	int r = mkdir_p(dir, 0755);
 	if (r < 0) {
 		if (cg->rootless && is_perm_error(-r))
 			return 1;

@@ -125,8 +125,9 @@ extern const struct ocirt_cgroup_driver ocirt_cgroup_systemd_driver __attribute_
 /* The runtime's own cgroup in the hierarchy whose /proc/self/cgroup line matches
  * controllers ("" = cgroup2); malloc'd, NULL when not found. */
 char *ocirt_cgroup_self(const char *controllers);
-/* mkdir -p; *ret_top = the highest directory it created (malloc'd, NULL when the leaf
- * existed). Permission errors are ignored (return 1) when cg->rootless. */
+/* mkdir -p (one mkdir when the parent exists); *ret_top = the highest directory it created
+ * (malloc'd, NULL when the leaf existed). Permission errors are ignored (return 1) when
+ * cg->rootless. */
 int ocirt_cgroup_mkdir(struct ocirt_cgroup *cg, const char *dir, char **ret_top, struct ocirt_error **err);
 int ocirt_cgroup_write_procs(const char *dir, pid_t pid, struct ocirt_error **err);
 /* rmdir dir, killing what is left and retrying while it is busy (up to ~2 s). */
