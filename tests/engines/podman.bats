@@ -54,12 +54,17 @@ setup() {
 teardown() {
 	[ -n "${NAME:-}" ] || return 0
 	timeout 60 podman rm -f -t 0 --ignore "$NAME" "$NAME-2" >/dev/null 2>&1 || true
+	# containers whose shim a test killed: podman never deletes them from the runtime
+	local id
+	for id in ${PM_ORPHANS:-}; do
+		timeout 30 "$PM_RUNTIME_PATH" delete -f "$id" >/dev/null 2>&1 || true
+	done
 }
 
 # pm ARGS...: bats `run` of podman, logged for failures. PM_EXPECT=N: the expected
-# status (silences bats' warning for 126/127).
+# status (silences bats' warning for 126/127); PM_TIMEOUT=S: a hang limit other than 90 s.
 pm() {
-	run ${PM_EXPECT:+-$PM_EXPECT} timeout 90 podman "$@"
+	run ${PM_EXPECT:+-$PM_EXPECT} timeout "${PM_TIMEOUT:-90}" podman "$@"
 	echo "podman $* (status=$status):" >&2
 	echo "$output" >&2
 }
@@ -532,4 +537,64 @@ find_cmdline() {
 	done
 	run grep " $PM_DIR/storage/overlay/[^ ]*/merged " /proc/self/mountinfo
 	[ -z "$output" ]
+}
+
+# The shim (conmon or ocishim) SIGKILLed under a running container. Neither shim takes the
+# container with it, and podman 4.3 learns of an exit only through the shim's exit file, so
+# it keeps reporting the container as running; stop, kill and rm -f must still end it
+# without hanging. Podman then never runs `<runtime> delete` (with conmon and runc, the
+# reference, too): the runtime's state must say stopped and its `delete -f` remove the rest.
+@test "podman: shim killed while the container runs: ps/inspect answer, stop/kill/rm -f end it, nothing is left" {
+	pm_slow
+	local base=$NAME v id pid cpid merged d
+	for v in rm stop kill; do
+		NAME=$base-$v
+		start_sleeper
+		id=$(inspect '{{.Id}}')
+		PM_ORPHANS+=" $id"
+		pid=$(inspect '{{.State.Pid}}')
+		cpid=$(inspect '{{.State.ConmonPid}}')
+		merged=$(inspect '{{.GraphDriver.Data.MergedDir}}')
+		grep -q " $merged " /proc/self/mountinfo
+		kill -KILL "$cpid"
+		pm_wait 20 "! kill -0 $cpid"
+		kill -0 "$pid" # the container outlives its shim
+		PM_TIMEOUT=30 pm ps -a --filter "name=^$NAME\$" --format '{{.Names}} {{.Status}}'
+		[ "$status" -eq 0 ]
+		[[ "$output" == "$NAME Up "* ]]
+		[ "$(inspect '{{.State.Status}} {{.State.Pid}}')" = "running $pid" ]
+		case $v in
+		stop) PM_TIMEOUT=30 pm stop -t 2 "$NAME" ;;
+		kill) PM_TIMEOUT=30 pm kill "$NAME" ;;
+		*) status=0 ;;
+		esac
+		[ "$status" -eq 0 ]
+		[ "$v" = rm ] || pm_wait 20 "! kill -0 $pid"
+		PM_TIMEOUT=30 pm rm -f -t 0 "$NAME"
+		if [ "$status" -ne 0 ]; then
+			# podman 4.3 (conmon and runc too): after kill, rm -f may still find the
+			# runtime's "stopped" improper for its SIGKILL once; a second rm -f removes it
+			[[ "$output" == *"could not be stopped"* ]]
+			PM_TIMEOUT=30 pm rm -f -t 0 "$NAME"
+		fi
+		[ "$status" -eq 0 ]
+		run podman container exists "$NAME"
+		[ "$status" -eq 1 ]
+		pm_wait 20 "! kill -0 $pid"
+		run grep " $merged " /proc/self/mountinfo
+		[ "$status" -eq 1 ]
+		for d in /sys/fs/cgroup/*"$PM_CGPARENT/libpod-$id"; do
+			[ ! -e "$d/cgroup.procs" ] || [ -z "$(cat "$d/cgroup.procs")" ] || fail "processes left in $d"
+		done
+		run timeout 30 "$PM_RUNTIME_PATH" state "$id"
+		echo "$PM_RUNTIME state $id (status=$status): $output" >&2
+		[ "$status" -eq 0 ]
+		[[ "$output" == *'"status": "stopped"'* ]]
+		run timeout 30 "$PM_RUNTIME_PATH" delete -f "$id"
+		[ "$status" -eq 0 ]
+		[ ! -e "/run/$PM_RUNTIME/$id" ]
+		for d in /sys/fs/cgroup/*"$PM_CGPARENT"; do
+			[ ! -e "$d/libpod-$id" ] || fail "cgroup left behind: $d/libpod-$id"
+		done
+	done
 }
