@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <seccomp.h>
 
+#include "common/fd-util.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "libocirt/seccomp.h"
@@ -271,32 +272,6 @@ static void digest_insns(const struct sock_filter *insns, size_t len, uint8_t ou
 	ocirt_sha256_final(&c, out);
 }
 
-static int read_full(int fd, void *buf, size_t len)
-{
-	for (size_t off = 0; off < len;) {
-		ssize_t n = read(fd, (char *)buf + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const void *buf, size_t len)
-{
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, (const char *)buf + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
 int ocirt_seccomp_cache_get(const char *dir, const uint8_t key[OCIRT_SHA256_LEN], struct sock_filter **ret_insns,
                             size_t *ret_len)
 {
@@ -325,7 +300,7 @@ int ocirt_seccomp_cache_get(const char *dir, const uint8_t key[OCIRT_SHA256_LEN]
 	    st.st_size > (off_t)(sizeof(h) + BPF_MAXINSNS * sizeof(struct sock_filter)))
 		goto bad;
 	why = "short read";
-	if (read_full(fd, &h, sizeof(h)) < 0)
+	if (read_all(fd, &h, sizeof(h)) != (ssize_t)sizeof(h))
 		goto bad;
 	why = "bad header";
 	if (memcmp(h.magic, CACHE_MAGIC, 8) != 0 || h.version != CACHE_FORMAT_VERSION || h.count == 0 ||
@@ -334,7 +309,8 @@ int ocirt_seccomp_cache_get(const char *dir, const uint8_t key[OCIRT_SHA256_LEN]
 		goto bad;
 	insns = xmalloc((size_t)h.count * sizeof(struct sock_filter));
 	why = "short read";
-	if (read_full(fd, insns, (size_t)h.count * sizeof(struct sock_filter)) < 0)
+	if (read_all(fd, insns, (size_t)h.count * sizeof(struct sock_filter)) !=
+	    (ssize_t)((size_t)h.count * sizeof(struct sock_filter)))
 		goto bad;
 	digest_insns(insns, h.count, digest);
 	why = "digest mismatch";
@@ -401,10 +377,11 @@ static void prune(int dfd)
 void ocirt_seccomp_cache_put(const char *dir, const uint8_t key[OCIRT_SHA256_LEN], const struct sock_filter *insns,
                              size_t len)
 {
-	_cleanup_close_ int dfd = -1, fd = -1;
+	_cleanup_close_ int dfd = -1;
 	_cleanup_free_ char *name = entry_name(key);
-	_cleanup_free_ char *tmp = NULL;
+	_cleanup_free_ char *data = NULL;
 	struct cache_header h;
+	int r;
 
 	if (len == 0 || len > BPF_MAXINSNS)
 		return;
@@ -420,16 +397,12 @@ void ocirt_seccomp_cache_put(const char *dir, const uint8_t key[OCIRT_SHA256_LEN
 	memcpy(h.key, key, OCIRT_SHA256_LEN);
 	digest_insns(insns, len, h.digest);
 
-	tmp = xasprintf(".%s.%d.tmp", name, (int)getpid());
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		log_debug("seccomp cache: create %s: %s", tmp, strerror(errno));
-		return;
-	}
-	if (write_full(fd, &h, sizeof(h)) < 0 || write_full(fd, insns, len * sizeof(*insns)) < 0 ||
-	    renameat(dfd, tmp, dfd, name) < 0) {
-		log_debug("seccomp cache: write %s: %s", name, strerror(errno));
-		(void)unlinkat(dfd, tmp, 0);
+	data = xmalloc(sizeof(h) + len * sizeof(*insns));
+	memcpy(data, &h, sizeof(h));
+	memcpy(data + sizeof(h), insns, len * sizeof(*insns));
+	r = write_file_atomic_at(dfd, name, data, sizeof(h) + len * sizeof(*insns), 0600);
+	if (r < 0) {
+		log_debug("seccomp cache: write %s: %s", name, strerror(-r));
 		return;
 	}
 	prune(dfd);

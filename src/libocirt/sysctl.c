@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <linux/openat2.h>
 #include <unistd.h>
+#include "common/fd-util.h"
 #include "common/path-util.h"
 #include "common/xalloc.h"
 #include "libocirt/rootfs.h"
@@ -16,21 +17,6 @@
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
 #endif
-
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* SECURITY: the key is opened below the verified /proc/sys without leaving procfs
  * (RESOLVE_NO_XDEV): a mount over a key (a hook, a shared volume racing us) would take the
