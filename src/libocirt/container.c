@@ -398,6 +398,37 @@ static void run_poststop(struct ocirt_state_dir *d, const struct ocirt_status *s
 	oci_config_free(c);
 }
 
+/* A create killed after its first status, which records the cgroupfs driver but no path
+ * or dirs yet (spawn.c), and before the status that lists the dirs it made: find them
+ * again the way create does (it makes what is missing, so a partial v1 set is completed)
+ * and remove them. A dir that existed already is only rmdir'ed, never emptied: one with
+ * processes or children was not made by that create. Its new parents stay (unknown). */
+static void remove_unrecorded_cgroup(struct ocirt_state_dir *d, const struct ocirt_status *s)
+{
+	const struct ocirt_cgroup *rec = s->cgroup;
+	if (s->pid != 0 || !rec || rec->ndirs > 0 || (rec->path && *rec->path) || !streq(rec->driver->name, "cgroupfs"))
+		return;
+	struct oci_config *c = NULL;
+	struct ocirt_error *e = NULL;
+	_cleanup_cgroup_ struct ocirt_cgroup *cg = NULL;
+	if (read_saved_config(d, &c, &e) == 0 && ocirt_cgroup_new(false, rec->rootless, &cg, &e) == 0 &&
+	    streq(cg->driver->name, "cgroupfs"))
+		(void)ocirt_cgroup_create(cg, c->linux_ ? c->linux_->cgroups_path : NULL, s->id, &e);
+	/* on a failure half-way, what create recorded is still removed */
+	for (size_t i = 0; cg && i < cg->ndirs; i++) {
+		if (cg->dirs[i].owned) {
+			ocirt_error_free(e);
+			e = NULL;
+			(void)ocirt_cgroup_remove_dir(&cg->dirs[i], &e);
+		} else
+			(void)rmdir(cg->dirs[i].path);
+	}
+	if (e)
+		log_warning("delete: cgroup of a create killed half-way: %s", e->msg);
+	ocirt_error_free(e);
+	oci_config_free(c);
+}
+
 static int destroy(struct ocirt_state_dir *d, struct ocirt_status *s, struct ocirt_error **err)
 {
 	/* Leftovers: with a private pid namespace the kernel killed them with the init; with
@@ -406,6 +437,7 @@ static int destroy(struct ocirt_state_dir *d, struct ocirt_status *s, struct oci
 		ocirt_cgroup_kill_all(s->cgroup, SIGKILL, NULL);
 	int ret = 0;
 	OCIRT_FAULT_POINT("delete-before-cgroup-remove");
+	remove_unrecorded_cgroup(d, s);
 	if (s->cgroup) {
 		struct ocirt_error *e = NULL;
 		if (ocirt_cgroup_destroy(s->cgroup, &e) < 0) {

@@ -310,6 +310,17 @@ static struct ocirt_status *make_status(struct spawn_state *s, uint64_t start_ti
 	return st;
 }
 
+/* The status while create runs: pid 0, and the cgroup as far as it exists. */
+static int write_creating_status(struct spawn_state *s, struct ocirt_error **err)
+{
+	struct ocirt_status *pre = make_status(s, 0);
+	pre->cgroup = s->cg;
+	int r = ocirt_status_write(s->dir, pre, err);
+	pre->cgroup = NULL;
+	ocirt_status_free(pre);
+	return r;
+}
+
 static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct ocirt_error **err)
 {
 	struct ocirt_context *ctx = s->ctx;
@@ -367,22 +378,21 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 		return r;
 	ocirt_timing_mark("state dir");
 	OCIRT_FAULT_POINT("create-after-state-dir");
+	/* A first status (pid 0, "creating" while we hold the lock) before the cgroup exists:
+	 * its cgroup entry has the driver but no dirs yet, which tells `delete --force` that a
+	 * runtime killed from here on may have made directories it never recorded (container.c
+	 * recovers them); written again once they exist (faults.bats: create-after-cgroup-mkdir). */
+	r = write_creating_status(s, err);
+	if (r < 0)
+		return r;
 	const char *cgpath = c->linux_ ? c->linux_->cgroups_path : NULL;
 	r = ocirt_cgroup_create(s->cg, cgpath, s->id, err);
 	if (r < 0)
 		return r;
-	/* A first status (pid 0, "creating" while we hold the lock): if this runtime is killed
-	 * before the end, `delete --force` still finds the cgroup to remove.
-	 * Right after the cgroup exists (tests/runtime/faults.bats: create-after-cgroup). */
-	{
-		struct ocirt_status *pre = make_status(s, 0);
-		pre->cgroup = s->cg;
-		r = ocirt_status_write(s->dir, pre, err);
-		pre->cgroup = NULL;
-		ocirt_status_free(pre);
-		if (r < 0)
-			return r;
-	}
+	OCIRT_FAULT_POINT("create-after-cgroup-mkdir");
+	r = write_creating_status(s, err);
+	if (r < 0)
+		return r;
 	if (s->cg->rootless && s->cg->ndirs == 0 && c->linux_ && c->linux_->resources)
 		log_warning("rootless: no cgroup is writable by uid %u (no delegation): linux.resources are not applied",
 			    (unsigned)geteuid());

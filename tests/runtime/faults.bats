@@ -10,7 +10,7 @@ load ../helpers
 load ../helpers-lifecycle
 
 # The points, by the verb that reaches them (keep in step with OCIRT_FAULT_POINT calls).
-CREATE_POINTS="create-after-state-dir create-after-cgroup create-after-cgroup-resources create-after-clone
+CREATE_POINTS="create-after-state-dir create-after-cgroup-mkdir create-after-cgroup create-after-cgroup-resources create-after-clone
 	create-after-maps create-after-hooks create-after-status"
 START_POINTS="start-before-fifo start-after-fifo"
 DELETE_POINTS="delete-before-kill delete-after-kill delete-before-cgroup-remove delete-after-cgroup-remove"
@@ -80,6 +80,38 @@ delete_and_check() {
 		run __ocirt state "$CID"
 		[ "$status" -le 1 ] || fail "state after $p: exit $status: $output"
 		delete_and_check "$p"
+	done
+}
+
+# cgroup_dirs_named NAME: every directory called NAME in every mounted cgroup hierarchy
+# (v1 controllers, named ones, cgroup2), from /proc/self/mountinfo.
+cgroup_dirs_named() {
+	local mp
+	awk '$0 ~ / - cgroup2? / {print $5}' /proc/self/mountinfo | sort -u | while read -r mp; do
+		find "$mp" -maxdepth 4 -type d -name "$1" 2>/dev/null
+	done
+}
+
+@test "fault injection: killed around the cgroup mkdir, delete -f leaves no cgroup dir in any hierarchy" {
+	requires_faults
+	# an absolute cgroupsPath unique to this run, so the check can look for it by name
+	local p name=ocirt-fault-$$-$RANDOM n
+	update_config ".linux.cgroupsPath = \"/$name\""
+	n=$(awk '$0 ~ / - cgroup2? / {print $5}' /proc/self/mountinfo | sort -u | wc -l)
+	[ "$n" -gt 0 ] || skip "no cgroup hierarchy mounted"
+	for p in create-after-state-dir create-after-cgroup-mkdir create-after-cgroup create-after-cgroup-resources; do
+		CID=$(new_cid)
+		faulted "$p" create -b "$BUNDLE" "$CID"
+		if [ "$p" = create-after-cgroup-mkdir ]; then
+			# the point is past the mkdir: the dirs exist in every hierarchy
+			[ "$(cgroup_dirs_named "$name" | wc -l)" -ge "$n" ] ||
+				fail "$p: expected /$name in $n hierarchies: $(cgroup_dirs_named "$name")"
+		fi
+		run __ocirt delete -f "$CID"
+		[ "$status" -eq 0 ] || fail "delete -f after $p: exit $status: $output"
+		run cgroup_dirs_named "$name"
+		[ -z "$output" ] || fail "cgroup left after $p + delete -f: $output"
+		no_state_left "$CID"
 	done
 }
 
