@@ -338,21 +338,25 @@ teardown() {
 @test "cgroupsPath: absolute from the hierarchy root, relative under ocirt's own cgroup" {
 	requires cgroup_v1
 	set_args /bin/sleep 100
-	update_config '.linux.cgroupsPath = "/ocirt-test-abs/'"$CID"'"'
+	# parents unique to this run: concurrent runs must not share (or remove) them
+	random_hex 2
+	local abs=ocirt-test-abs-$$-$REPLY rel=ocirt-test-rel-$$-$REPLY
+	update_config '.linux.cgroupsPath = "/'"$abs/$CID"'"'
 	run_detached_quiet
-	grep -q "^[0-9]*:pids:/ocirt-test-abs/$CID\$" "/proc/$PID/cgroup"
+	grep -q "^[0-9]*:pids:/$abs/$CID\$" "/proc/$PID/cgroup"
 	ocirt delete -f "$CID"
 	[ "$status" -eq 0 ]
-	[ ! -e /sys/fs/cgroup/pids/ocirt-test-abs ] || fail "the parent we created was left"
+	[ ! -e "/sys/fs/cgroup/pids/$abs" ] || fail "the parent we created was left"
 
-	update_config '.linux.cgroupsPath = "ocirt-test-rel/'"$CID"'"'
+	update_config '.linux.cgroupsPath = "'"$rel/$CID"'"'
 	run_detached_quiet
 	local own
 	own=$(grep -E '^[0-9]+:memory:' /proc/self/cgroup | cut -d: -f3)
 	[ "$own" = / ] && own=
-	grep -q "^[0-9]*:memory:$own/ocirt-test-rel/$CID\$" "/proc/$PID/cgroup"
+	grep -q "^[0-9]*:memory:$own/$rel/$CID\$" "/proc/$PID/cgroup"
 	ocirt delete -f "$CID"
 	[ "$status" -eq 0 ]
+	[ ! -e "/sys/fs/cgroup/memory$own/$rel" ] || fail "the parent we created was left"
 }
 
 @test "--systemd-cgroup without systemd is refused, and nothing is left" {

@@ -388,13 +388,15 @@ mnt_super() {
 @test "no mount leaks into the host after the container exits" {
 	add_mount '{"destination": "/mnt/a", "type": "tmpfs", "source": "tmpfs"}'
 	add_mount '{"destination": "/mnt/b", "type": "bind", "source": "'"$HOSTDIR/dir"'", "options": ["rbind"]}'
+	# only this test's mounts (its temp dir holds the bundle and the bind source): a
+	# host-wide count would see other tests and runs mounting and unmounting meanwhile
 	local before after
-	before=$(wc -l </proc/self/mountinfo)
+	before=$(grep -F " $BATS_TEST_TMPDIR" /proc/self/mountinfo || true)
 	in_container 'true'
 	[ "$status" -eq 0 ]
-	after=$(wc -l </proc/self/mountinfo)
-	[ "$before" -eq "$after" ]
-	! grep -F "$BUNDLE/rootfs" /proc/self/mountinfo
+	after=$(grep -F " $BATS_TEST_TMPDIR" /proc/self/mountinfo || true)
+	[ "$before" = "$after" ] || fail "mounts under $BATS_TEST_TMPDIR changed: before: $before; after: $after"
+	! grep -F " $BUNDLE/rootfs" /proc/self/mountinfo
 }
 
 userns_bundle() {
