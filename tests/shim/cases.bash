@@ -304,6 +304,39 @@ case_exec() {
 	wait_shim_exit
 }
 
+# The shim daemon SIGKILLed under a running container (tests/engines/podman.bats has what
+# podman makes of it). As conmon: the container keeps running (no parent-death signal),
+# no exit file and no exit command (no status is known), nothing of the shim is left; the
+# runtime still sees the container running, and its kill + delete -f remove everything.
+case_shim_killed() {
+	update_config '.process.args = ["/bin/sleep", "100"]'
+	shim_create
+	[ "$status" -eq 0 ]
+	local pid daemon
+	pid=$(sync_pid) || fail "no sync PID line"
+	daemon=$(cat "$SD/conmon.pid")
+	rt_start
+	kill -KILL "$daemon"
+	retry 40 0.05 bash -c "[ ! -d /proc/$daemon ]"
+	kill -0 "$pid"
+	[ "$(awk '/^PPid:/ {print $2}' "/proc/$pid/status")" != "$daemon" ]
+	run pgrep -f -- "-c $CID -u $CID"
+	[ "$status" -eq 1 ] || fail "shim processes left: $output"
+	sleep 0.5
+	[ ! -e "$SD/exits/$CID" ]
+	[ ! -e "$SD/exit-command.out" ]
+	run "$RT" state "$CID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"status": "running"'* ]]
+	"$RT" kill "$CID" KILL
+	retry 100 0.05 bash -c "[ ! -d /proc/$pid ]"
+	run "$RT" delete -f "$CID"
+	[ "$status" -eq 0 ]
+	run "$RT" state "$CID"
+	[ "$status" -ne 0 ]
+	check_no_leaks
+}
+
 # the version probe podman runs: `conmon version X.Y.Z` first
 case_version() {
 	run "$OCISHIM" --version

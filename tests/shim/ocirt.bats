@@ -28,5 +28,6 @@ teardown() { shim_teardown; }
 @test "shim/ocirt: VmRSS of the shim daemon below conmon's" { case_rss_vs_conmon; }
 @test "shim/ocirt: --sdnotify-socket relays READY=1 and WATCHDOG=1 only" { case_sdnotify; }
 @test "shim/ocirt: exec -t -i through the console socket" { case_exec_tty; }
+@test "shim/ocirt: the shim SIGKILLed: the container runs on, no exit file; kill + delete -f leave nothing" { case_shim_killed; }
 @test "shim/ocirt: --version is conmon's format" { case_version; }
 @test "shim/ocirt: bad options fail with exit 1" { case_bad_options; }
