@@ -93,31 +93,29 @@ check_fails() {
 	[[ "$output" == *"$BATS_TEST_TMPDIR/nowhere"* ]]
 }
 
-@test "spec output runs unchanged (args=/bin/true, terminal=false) under runc" {
-	requires root runc busybox
+# run_spec_with RUNTIME: `ocirt spec` in a fresh bundle, args=/bin/true, run by RUNTIME
+# (its own state root); $status/$output are the run's.
+run_spec_with() {
 	local d="$BATS_TEST_TMPDIR/r" id
 	mkdir "$d"
 	cp -a "$BUNDLE/rootfs" "$d/rootfs"
 	(cd "$d" && "$OCIRT" spec)
 	update_config '.process.args = ["/bin/true"] | .process.terminal = false' "$d"
-	id=$(new_cid runc)
-	run runc --root "$BATS_TEST_TMPDIR/runc-root" run -b "$d" "$id" </dev/null
-	runc --root "$BATS_TEST_TMPDIR/runc-root" delete -f "$id" >/dev/null 2>&1 || true
+	id=$(new_cid "$1")
+	run "$1" --root "$BATS_TEST_TMPDIR/$1-root" run -b "$d" "$id" </dev/null
+	"$1" --root "$BATS_TEST_TMPDIR/$1-root" delete -f "$id" >/dev/null 2>&1 || true
 	echo "$output"
+}
+
+@test "spec output runs unchanged (args=/bin/true, terminal=false) under runc" {
+	requires root runc busybox
+	run_spec_with runc
 	[ "$status" -eq 0 ]
 }
 
 @test "spec output runs unchanged (args=/bin/true, terminal=false) under crun" {
 	requires root crun busybox
-	local d="$BATS_TEST_TMPDIR/r" id
-	mkdir "$d"
-	cp -a "$BUNDLE/rootfs" "$d/rootfs"
-	(cd "$d" && "$OCIRT" spec)
-	update_config '.process.args = ["/bin/true"] | .process.terminal = false' "$d"
-	id=$(new_cid crun)
-	run crun --root "$BATS_TEST_TMPDIR/crun-root" run -b "$d" "$id" </dev/null
-	crun --root "$BATS_TEST_TMPDIR/crun-root" delete -f "$id" >/dev/null 2>&1 || true
-	echo "$output"
+	run_spec_with crun
 	if [[ "$output" == *"hybrid mode not supported"* ]]; then
 		skip "crun $(crun --version | head -1 | awk '{print $3}') cannot run containers on a cgroup v1/v2 hybrid host"
 	fi
