@@ -84,12 +84,17 @@ static void key(yajl_gen g, const char *k)
 	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
 }
 
-static void num(yajl_gen g, const char *k, uint64_t v)
+static void gen_u64(yajl_gen g, uint64_t v)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	key(g, k);
 	yajl_gen_number(g, buf, (size_t)n);
+}
+
+static void num(yajl_gen g, const char *k, uint64_t v)
+{
+	key(g, k);
+	gen_u64(g, v);
 }
 
 static void num_omitempty(yajl_gen g, const char *k, uint64_t v)
@@ -98,61 +103,70 @@ static void num_omitempty(yajl_gen g, const char *k, uint64_t v)
 		num(g, k, v);
 }
 
-static void u64_list(yajl_gen g, const char *k, const char *dir, const char *file)
+/* A JSON array under key, opened at its first element: an empty list is omitted. */
+struct list {
+	yajl_gen g;
+	const char *key;
+	const void *arg;
+	bool open;
+};
+
+static yajl_gen list_next(struct list *l)
+{
+	if (!l->open) {
+		key(l->g, l->key);
+		yajl_gen_array_open(l->g);
+		l->open = true;
+	}
+	return l->g;
+}
+
+/* The list of what elem makes of each token of dir/file (split at any of seps); elem calls
+ * list_next before it emits. Nothing when the file can't be read. */
+static void file_list(yajl_gen g, const char *k, const char *dir, const char *file, const char *seps,
+		      void (*elem)(struct list *l, char *tok), const void *arg)
 {
 	_cleanup_free_ char *s = NULL;
+	struct list l = {g, k, arg, false};
 	char *tok, *save = NULL;
-	bool open = false;
 
 	if (!dir || ocirt_cg_read(dir, file, &s, NULL) < 0)
 		return;
-	for (tok = strtok_r(s, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
-		char buf[32];
-		uint64_t v;
-		int n;
-		if (ocirt_cg_parse_u64(tok, &v) < 0)
-			continue;
-		if (!open) {
-			key(g, k);
-			yajl_gen_array_open(g);
-			open = true;
-		}
-		n = snprintf(buf, sizeof(buf), "%" PRIu64, v);
-		yajl_gen_number(g, buf, (size_t)n);
-	}
-	if (open)
+	for (tok = strtok_r(s, seps, &save); tok; tok = strtok_r(NULL, seps, &save))
+		elem(&l, tok);
+	if (l.open)
 		yajl_gen_array_close(g);
 }
 
-/* "0-2,5" -> [0,1,2,5] (omitted when empty) */
+/* "1 2 3" -> [1,2,3] */
+static void u64_elem(struct list *l, char *tok)
+{
+	uint64_t v;
+	if (ocirt_cg_parse_u64(tok, &v) == 0)
+		gen_u64(list_next(l), v);
+}
+
+static void u64_list(yajl_gen g, const char *k, const char *dir, const char *file)
+{
+	file_list(g, k, dir, file, " \n", u64_elem, NULL);
+}
+
+/* "0-2,5" -> [0,1,2,5] */
+static void cpu_elem(struct list *l, char *tok)
+{
+	unsigned long a, b;
+	char *end;
+	a = strtoul(tok, &end, 10);
+	b = *end == '-' ? strtoul(end + 1, NULL, 10) : a;
+	if (b < a || b - a > 65536)
+		return;
+	for (; a <= b; a++)
+		gen_u64(list_next(l), a);
+}
+
 static void cpu_list(yajl_gen g, const char *k, const char *dir, const char *file)
 {
-	_cleanup_free_ char *s = NULL;
-	char *tok, *save = NULL;
-	bool open = false;
-
-	if (!dir || ocirt_cg_read(dir, file, &s, NULL) < 0)
-		return;
-	for (tok = strtok_r(s, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save)) {
-		unsigned long a, b;
-		char *end;
-		a = strtoul(tok, &end, 10);
-		b = *end == '-' ? strtoul(end + 1, NULL, 10) : a;
-		if (b < a || b - a > 65536)
-			continue;
-		if (!open) {
-			key(g, k);
-			yajl_gen_array_open(g);
-			open = true;
-		}
-		for (; a <= b; a++) {
-			char buf[24];
-			int n = snprintf(buf, sizeof(buf), "%lu", a);
-			yajl_gen_number(g, buf, (size_t)n);
-		}
-	}
-	if (open)
-		yajl_gen_array_close(g);
+	file_list(g, k, dir, file, ",\n", cpu_elem, NULL);
 }
 
 struct dirs {
@@ -320,60 +334,41 @@ static void blkio_entry(yajl_gen g, unsigned long major, unsigned long minor, co
 }
 
 /* v1 "8:0 Read 4096" lines (the trailing "Total N" line has no device). */
-static void v1_blkio_list(yajl_gen g, const char *k, const char *dir, const char *file)
+static void v1_blkio_elem(struct list *l, char *line)
 {
-	_cleanup_free_ char *s = NULL;
-	char *line, *save = NULL;
-	bool open = false;
-
-	if (!dir || ocirt_cg_read(dir, file, &s, NULL) < 0)
-		return;
-	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned long ma, mi;
-		char op[32];
-		uint64_t v;
-		if (sscanf(line, "%lu:%lu %31s %" SCNu64, &ma, &mi, op, &v) != 4)
-			continue;
-		if (!open) {
-			key(g, k);
-			yajl_gen_array_open(g);
-			open = true;
-		}
-		blkio_entry(g, ma, mi, op, v);
-	}
-	if (open)
-		yajl_gen_array_close(g);
+	unsigned long ma, mi;
+	char op[32];
+	uint64_t v;
+	if (sscanf(line, "%lu:%lu %31s %" SCNu64, &ma, &mi, op, &v) == 4)
+		blkio_entry(list_next(l), ma, mi, op, v);
 }
 
-/* v2 io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0" */
+static void v1_blkio_list(yajl_gen g, const char *k, const char *dir, const char *file)
+{
+	file_list(g, k, dir, file, "\n", v1_blkio_elem, NULL);
+}
+
+/* v2 io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0"; arg: the read and
+ * write keys (" rbytes=", " wbytes=") */
+static void v2_io_elem(struct list *l, char *line)
+{
+	const char *const *rw = l->arg;
+	unsigned long ma, mi;
+	uint64_t v[2] = {0, 0};
+	char *p;
+	if (sscanf(line, "%lu:%lu", &ma, &mi) != 2)
+		return;
+	for (int i = 0; i < 2; i++)
+		if ((p = strstr(line, rw[i])))
+			v[i] = strtoull(p + strlen(rw[i]), NULL, 10);
+	blkio_entry(list_next(l), ma, mi, "Read", v[0]);
+	blkio_entry(l->g, ma, mi, "Write", v[1]);
+}
+
 static void v2_io_list(yajl_gen g, const char *k, const char *dir, const char *rkey, const char *wkey)
 {
-	_cleanup_free_ char *s = NULL;
-	char *line, *save = NULL;
-	bool open = false;
-
-	if (!dir || ocirt_cg_read(dir, "io.stat", &s, NULL) < 0)
-		return;
-	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned long ma, mi;
-		char *p;
-		uint64_t r = 0, w = 0;
-		if (sscanf(line, "%lu:%lu", &ma, &mi) != 2)
-			continue;
-		if ((p = strstr(line, rkey)))
-			r = strtoull(p + strlen(rkey), NULL, 10);
-		if ((p = strstr(line, wkey)))
-			w = strtoull(p + strlen(wkey), NULL, 10);
-		if (!open) {
-			key(g, k);
-			yajl_gen_array_open(g);
-			open = true;
-		}
-		blkio_entry(g, ma, mi, "Read", r);
-		blkio_entry(g, ma, mi, "Write", w);
-	}
-	if (open)
-		yajl_gen_array_close(g);
+	const char *const rw[2] = {rkey, wkey};
+	file_list(g, k, dir, "io.stat", "\n", v2_io_elem, rw);
 }
 
 static void gen_blkio(yajl_gen g, const struct dirs *d)

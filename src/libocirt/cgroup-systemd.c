@@ -162,12 +162,15 @@ static int append_resources(sd_bus_message *m, const struct oci_resources *res, 
 	return 0;
 }
 
-static int start_unit(sd_bus *bus, const char *unit, const char *slice, pid_t pid, struct ocirt_error **err)
+/* Send m, a method call whose reply is a job, and wait for that job's JobRemoved signal
+ * (the match goes in before the call, so the signal cannot be missed). what names the
+ * call in errors ("start unit x.scope in system.slice"); a D-Bus error of the call itself
+ * is also left in *e for the caller. */
+static int run_job(sd_bus *bus, sd_bus_message *m, const char *unit, const char *what, sd_bus_error *e,
+		   struct ocirt_error **err)
 {
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	_cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
-	_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-	_cleanup_free_ char *desc = xasprintf("ocirt container %s", unit);
 	struct job_wait w = {0};
 	const char *job = NULL;
 	int r;
@@ -175,6 +178,27 @@ static int start_unit(sd_bus *bus, const char *unit, const char *slice, pid_t pi
 	r = sd_bus_match_signal(bus, &slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, &w);
 	if (r < 0)
 		return ocirt_error_set(err, -r, "systemd cgroup driver: subscribe to JobRemoved");
+	r = sd_bus_call(bus, m, JOB_TIMEOUT_USEC, e, &reply);
+	if (r < 0)
+		return ocirt_error_set(err, -r, "systemd cgroup driver: %s: %s", what,
+				       e->message ? e->message : strerror(-r));
+	r = sd_bus_message_read(reply, "o", &job);
+	if (r < 0)
+		return ocirt_error_set(err, -r, "systemd cgroup driver: %s: bad reply", what);
+	w.job = job;
+	r = wait_job(bus, &w, unit, err);
+	free(w.result);
+	return r;
+}
+
+static int start_unit(sd_bus *bus, const char *unit, const char *slice, pid_t pid, struct ocirt_error **err)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+	_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+	_cleanup_free_ char *desc = xasprintf("ocirt container %s", unit);
+	_cleanup_free_ char *what = xasprintf("start unit %s in %s", unit, slice);
+	int r;
+
 	r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
 	if (r >= 0)
 		r = sd_bus_message_append(m, "ss", unit, "fail");
@@ -193,44 +217,29 @@ static int start_unit(sd_bus *bus, const char *unit, const char *slice, pid_t pi
 		r = sd_bus_message_append(m, "a(sa(sv))", 0);
 	if (r < 0)
 		return ocirt_error_set(err, -r, "systemd cgroup driver: build StartTransientUnit");
-	r = sd_bus_call(bus, m, JOB_TIMEOUT_USEC, &e, &reply);
-	if (r < 0)
-		return ocirt_error_set(err, -r, "systemd cgroup driver: start unit %s in %s: %s", unit, slice,
-				       e.message ? e.message : strerror(-r));
-	r = sd_bus_message_read(reply, "o", &job);
-	if (r < 0)
-		return ocirt_error_set(err, -r, "systemd cgroup driver: start unit %s: bad reply", unit);
-	w.job = job;
-	r = wait_job(bus, &w, unit, err);
-	free(w.result);
-	return r;
+	return run_job(bus, m, unit, what, &e, err);
 }
 
 static int stop_unit(sd_bus *bus, const char *unit, struct ocirt_error **err)
 {
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	_cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
 	_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-	struct job_wait w = {0};
-	const char *job = NULL;
+	_cleanup_free_ char *what = xasprintf("stop unit %s", unit);
 	int r;
 
-	r = sd_bus_match_signal(bus, &slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, &w);
+	r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit");
+	if (r >= 0)
+		r = sd_bus_message_append(m, "ss", unit, "replace");
 	if (r < 0)
-		return ocirt_error_set(err, -r, "systemd cgroup driver: subscribe to JobRemoved");
-	r = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", &e, &reply, "ss", unit, "replace");
-	if (r < 0) {
-		if (sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
-			return 0; /* gone already (the scope stops by itself once empty) */
-		return ocirt_error_set(err, -r, "systemd cgroup driver: stop unit %s: %s", unit,
-				       e.message ? e.message : strerror(-r));
+		return ocirt_error_set(err, -r, "systemd cgroup driver: build StopUnit");
+	r = run_job(bus, m, unit, what, &e, err);
+	if (r < 0 && e.name) {
+		if (!sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
+			return r;
+		if (err)
+			ocirt_error_freep(err);
+		return 0; /* gone already (the scope stops by itself once empty) */
 	}
-	r = sd_bus_message_read(reply, "o", &job);
-	if (r < 0)
-		return ocirt_error_set(err, -r, "systemd cgroup driver: stop unit %s: bad reply", unit);
-	w.job = job;
-	r = wait_job(bus, &w, unit, err);
-	free(w.result);
 	/* a failed scope stays loaded: reset it so the name can be reused */
 	(void)sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s", unit);
 	return r;

@@ -308,23 +308,28 @@ static enum status status_of(struct ocirt_state_dir *d, const struct ocirt_statu
 	return ST_RUNNING;
 }
 
-static int load(struct ocirt_context *ctx, const char *id, bool lock, struct ocirt_state_dir **ret_d,
-		struct ocirt_status **ret_s, enum status *ret_st, struct ocirt_error **err)
-{
-	_cleanup_state_dir_ struct ocirt_state_dir *d = NULL;
-	_cleanup_status_ struct ocirt_status *s = NULL;
-	int r;
+/* What a verb needs of the container before it acts. */
+struct need {
+	bool lock;
+	unsigned states;       /* the states it acts in: a mask of 1 << ST_* */
+	int errnum;            /* in another state: this error (paused_errnum when paused, if */
+	int paused_errnum;     /* set), with msg (%s: the id) */
+	const char *msg;
+	const char *no_cgroup; /* set: a container without a cgroup is refused (ENOTSUP) so */
+};
 
-	if ((r = ocirt_validate_id(id, err)) < 0)
-		return r;
-	if ((r = ocirt_state_dir_open(ctx->state_root, id, lock, &d, err)) < 0)
-		return r;
-	if ((r = ocirt_status_read(d, &s, err)) < 0)
-		return r;
-	*ret_st = status_of(d, s);
-	*ret_d = TAKE_PTR(d);
-	*ret_s = TAKE_PTR(s);
-	return 0;
+#define LIVE ((1u << ST_CREATED) | (1u << ST_RUNNING) | (1u << ST_PAUSED))
+#define ANY_STATE (LIVE | (1u << ST_STOPPED))
+
+struct loaded {
+	struct ocirt_state_dir *d;
+	struct ocirt_status *s;
+};
+
+static void loaded_done(struct loaded *l)
+{
+	ocirt_status_freep(&l->s);
+	ocirt_state_dir_freep(&l->d);
 }
 
 static bool has_cgroup(const struct ocirt_status *s)
@@ -332,68 +337,77 @@ static bool has_cgroup(const struct ocirt_status *s)
 	return s->cgroup && s->cgroup->ndirs > 0;
 }
 
+/* Open (and lock) the container's state and check it is fit for the verb (n). */
+static int load(struct ocirt_context *ctx, const char *id, const struct need *n, struct loaded *l,
+		struct ocirt_error **err)
+{
+	enum status st;
+	int r;
+
+	if ((r = ocirt_validate_id(id, err)) < 0)
+		return r;
+	if ((r = ocirt_state_dir_open(ctx->state_root, id, n->lock, &l->d, err)) < 0)
+		return r;
+	if ((r = ocirt_status_read(l->d, &l->s, err)) < 0)
+		return r;
+	st = status_of(l->d, l->s);
+	if (!(n->states & (1u << st)))
+		return ocirt_error_setx(err, st == ST_PAUSED && n->paused_errnum ? n->paused_errnum : n->errnum, n->msg,
+					id);
+	if (n->no_cgroup && !has_cgroup(l->s))
+		return ocirt_error_setx(err, ENOTSUP, "%s", n->no_cgroup);
+	return 0;
+}
+
+#define NOT_USING_CGROUPS "the container is not using cgroups"
+
 int ocirt_container_update(struct ocirt_context *ctx, const char *id, const struct oci_resources *r,
 			   struct ocirt_error **err)
 {
-	_cleanup_state_dir_ struct ocirt_state_dir *d = NULL;
-	_cleanup_status_ struct ocirt_status *s = NULL;
-	enum status st;
+	static const struct need n = {true, LIVE, ESRCH, 0, "container not running", NOT_USING_CGROUPS};
+	_cleanup_(loaded_done) struct loaded l = {0};
 	int ret;
 
-	if ((ret = load(ctx, id, true, &d, &s, &st, err)) < 0)
+	if ((ret = load(ctx, id, &n, &l, err)) < 0)
 		return ret;
-	if (st == ST_STOPPED)
-		return ocirt_error_setx(err, ESRCH, "container not running");
-	if (!has_cgroup(s))
-		return ocirt_error_setx(err, ENOTSUP, "the container is not using cgroups");
 	if (!r)
 		return 0;
-	return ocirt_cgroup_apply_update(s->cgroup, r, err);
+	return ocirt_cgroup_apply_update(l.s->cgroup, r, err);
 }
 
 int ocirt_container_pause(struct ocirt_context *ctx, const char *id, struct ocirt_error **err)
 {
-	_cleanup_state_dir_ struct ocirt_state_dir *d = NULL;
-	_cleanup_status_ struct ocirt_status *s = NULL;
-	enum status st;
+	static const struct need n = {true, (1u << ST_RUNNING) | (1u << ST_CREATED), ESRCH, EBUSY,
+				      "container not running", "cannot pause the container without a cgroup"};
+	_cleanup_(loaded_done) struct loaded l = {0};
 	int r;
 
-	if ((r = load(ctx, id, true, &d, &s, &st, err)) < 0)
+	if ((r = load(ctx, id, &n, &l, err)) < 0)
 		return r;
-	if (st != ST_RUNNING && st != ST_CREATED)
-		return ocirt_error_setx(err, st == ST_PAUSED ? EBUSY : ESRCH, "container not running");
-	if (!has_cgroup(s))
-		return ocirt_error_setx(err, ENOTSUP, "cannot pause the container without a cgroup");
-	return ocirt_cgroup_freeze(s->cgroup, true, err);
+	return ocirt_cgroup_freeze(l.s->cgroup, true, err);
 }
 
 int ocirt_container_resume(struct ocirt_context *ctx, const char *id, struct ocirt_error **err)
 {
-	_cleanup_state_dir_ struct ocirt_state_dir *d = NULL;
-	_cleanup_status_ struct ocirt_status *s = NULL;
-	enum status st;
+	static const struct need n = {true, 1u << ST_PAUSED, EINVAL, 0, "container not paused", NULL};
+	_cleanup_(loaded_done) struct loaded l = {0};
 	int r;
 
-	if ((r = load(ctx, id, true, &d, &s, &st, err)) < 0)
+	if ((r = load(ctx, id, &n, &l, err)) < 0)
 		return r;
-	if (st != ST_PAUSED)
-		return ocirt_error_setx(err, EINVAL, "container not paused");
-	return ocirt_cgroup_freeze(s->cgroup, false, err);
+	return ocirt_cgroup_freeze(l.s->cgroup, false, err);
 }
 
 int ocirt_container_ps(struct ocirt_context *ctx, const char *id, pid_t **ret, size_t *ret_len,
 		       struct ocirt_error **err)
 {
-	_cleanup_state_dir_ struct ocirt_state_dir *d = NULL;
-	_cleanup_status_ struct ocirt_status *s = NULL;
-	enum status st;
+	static const struct need n = {false, ANY_STATE, 0, 0, NULL, NOT_USING_CGROUPS};
+	_cleanup_(loaded_done) struct loaded l = {0};
 	int r;
 
-	if ((r = load(ctx, id, false, &d, &s, &st, err)) < 0)
+	if ((r = load(ctx, id, &n, &l, err)) < 0)
 		return r;
-	if (!has_cgroup(s))
-		return ocirt_error_setx(err, ENOTSUP, "the container is not using cgroups");
-	return ocirt_cgroup_pids_recursive(s->cgroup, ret, ret_len, err);
+	return ocirt_cgroup_pids_recursive(l.s->cgroup, ret, ret_len, err);
 }
 
 /* The number of OOM kills so far (v1 memory.oom_control, v2 memory.events), -1 if unknown. */
@@ -422,19 +436,16 @@ static int64_t oom_kills(const struct ocirt_cgroup *cg)
 int ocirt_container_events(struct ocirt_context *ctx, const char *id, unsigned interval_ms, bool stats_only,
 			   ocirt_event_fn emit, void *userdata, struct ocirt_error **err)
 {
-	_cleanup_state_dir_ struct ocirt_state_dir *d = NULL;
-	_cleanup_status_ struct ocirt_status *s = NULL;
-	enum status st;
+	static const struct need n = {false, LIVE, ESRCH, 0, "container with id %s is not running", NOT_USING_CGROUPS};
+	_cleanup_(loaded_done) struct loaded l = {0};
+	struct ocirt_status *s;
 	int64_t ooms;
 	unsigned waited = 0;
 	int r;
 
-	if ((r = load(ctx, id, false, &d, &s, &st, err)) < 0)
+	if ((r = load(ctx, id, &n, &l, err)) < 0)
 		return r;
-	if (st == ST_STOPPED)
-		return ocirt_error_setx(err, ESRCH, "container with id %s is not running", id);
-	if (!has_cgroup(s))
-		return ocirt_error_setx(err, ENOTSUP, "the container is not using cgroups");
+	s = l.s;
 	if (!stats_only && interval_ms == 0)
 		return ocirt_error_setx(err, EINVAL, "duration interval must be greater than 0");
 	ooms = oom_kills(s->cgroup);
