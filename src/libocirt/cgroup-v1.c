@@ -256,27 +256,9 @@ static int v1_clone_into_fd(struct ocirt_cgroup *cg)
 	return -EOPNOTSUPP;
 }
 
-static int v1_enter(struct ocirt_cgroup *cg, pid_t pid, struct ocirt_error **err)
-{
-	for (size_t i = 0; i < cg->ndirs; i++) {
-		int r = ocirt_cgroup_write_procs(cg->dirs[i].path, pid, err);
-		if (r < 0) {
-			if (cg->rootless && (-r == EACCES || -r == EPERM))
-				continue;
-			return r;
-		}
-	}
-	return 0;
-}
-
 static int v1_destroy(struct ocirt_cgroup *cg, struct ocirt_error **err)
 {
-	int ret = 0;
-	for (size_t i = 0; i < cg->ndirs; i++) {
-		int r = ocirt_cgroup_remove_dir(&cg->dirs[i], ret < 0 ? NULL : err);
-		if (r < 0 && ret == 0)
-			ret = r;
-	}
+	int ret = ocirt_cgroup_remove_dirs(cg, err);
 	/* hybrid: what create turned on in the unified root for this container (hugetlb) goes
 	 * off again unless another cgroup uses it */
 	if (cg->root_enabled && cg->layout == OCIRT_CGROUP_HYBRID)
@@ -288,7 +270,7 @@ const struct ocirt_cgroup_driver ocirt_cgroup_v1_driver = {
 	.name = "cgroupfs",
 	.create = v1_create,
 	.clone_into_fd = v1_clone_into_fd,
-	.enter = v1_enter,
+	.enter = ocirt_cgroup_enter_dirs,
 	.apply = NULL,
 	.destroy = v1_destroy,
 };

@@ -48,32 +48,11 @@ static int v2_clone_into_fd(struct ocirt_cgroup *cg)
 	return fd < 0 ? -errno : fd;
 }
 
-static int v2_enter(struct ocirt_cgroup *cg, pid_t pid, struct ocirt_error **err)
-{
-	for (size_t i = 0; i < cg->ndirs; i++) {
-		int r = ocirt_cgroup_write_procs(cg->dirs[i].path, pid, err);
-		if (r < 0 && !(cg->rootless && (-r == EACCES || -r == EPERM)))
-			return r;
-	}
-	return 0;
-}
-
-static int v2_destroy(struct ocirt_cgroup *cg, struct ocirt_error **err)
-{
-	int ret = 0;
-	for (size_t i = 0; i < cg->ndirs; i++) {
-		int r = ocirt_cgroup_remove_dir(&cg->dirs[i], ret < 0 ? NULL : err);
-		if (r < 0 && ret == 0)
-			ret = r;
-	}
-	return ret;
-}
-
 const struct ocirt_cgroup_driver ocirt_cgroup_v2_driver = {
 	.name = "cgroupfs",
 	.create = v2_create,
 	.clone_into_fd = v2_clone_into_fd,
-	.enter = v2_enter,
+	.enter = ocirt_cgroup_enter_dirs,
 	.apply = NULL,
-	.destroy = v2_destroy,
+	.destroy = ocirt_cgroup_remove_dirs,
 };

@@ -101,6 +101,33 @@ int ocirt_cgroup_remove_dir(const struct ocirt_cgroup_dir *d, struct ocirt_error
 	return 0;
 }
 
+int ocirt_cgroup_remove_dirs(struct ocirt_cgroup *cg, struct ocirt_error **err)
+{
+	int ret = 0;
+	for (size_t i = 0; i < cg->ndirs; i++) {
+		int r = ocirt_cgroup_remove_dir(&cg->dirs[i], ret < 0 ? NULL : err);
+		if (r < 0 && ret == 0)
+			ret = r;
+	}
+	return ret;
+}
+
+int ocirt_cgroup_enter_dirs(struct ocirt_cgroup *cg, pid_t pid, struct ocirt_error **err)
+{
+	for (size_t i = 0; i < cg->ndirs; i++) {
+		_cleanup_error_ struct ocirt_error *e = NULL;
+		int r = ocirt_cgroup_write_procs(cg->dirs[i].path, pid, &e);
+		if (r < 0 && !(cg->rootless && (-r == EACCES || -r == EPERM))) {
+			if (err) {
+				ocirt_error_free(*err);
+				*err = TAKE_PTR(e);
+			}
+			return r;
+		}
+	}
+	return 0;
+}
+
 static const struct ocirt_cgroup_driver *driver_by_name(const char *name, enum ocirt_cgroup_layout layout)
 {
 	if (streq(name, "none"))
@@ -397,9 +424,15 @@ static void kill_tree(const char *dir, int depth)
 	}
 }
 
-/* rmdir the sub-cgroups the container made (deepest first), then dir. */
+/* rmdir dir; when it has sub-cgroups (the container made them), those first, deepest
+ * first. */
 static int rmdir_tree(const char *dir, int depth)
 {
+	/* the common case, one syscall: no sub-cgroup and no process left */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY && errno != ENOTEMPTY)
+		return -errno;
 	_cleanup_closedir_ DIR *d = depth < 32 ? opendir(dir) : NULL;
 	struct dirent *de;
 	while (d && (de = readdir(d))) {

@@ -135,5 +135,11 @@ int ocirt_cgroup_rmdir(const char *dir, struct ocirt_error **err);
 void ocirt_cgroup_add_dir(struct ocirt_cgroup *cg, const char *controllers, const char *path, const char *top);
 /* rmdir an owned dir, then its parents up to its top (stopping at one still in use). */
 int ocirt_cgroup_remove_dir(const struct ocirt_cgroup_dir *d, struct ocirt_error **err);
+/* remove_dir of every dir (all are tried; the first error is reported): the cgroupfs
+ * drivers' destroy. */
+int ocirt_cgroup_remove_dirs(struct ocirt_cgroup *cg, struct ocirt_error **err);
+/* Write pid to every dir's cgroup.procs (rootless: a hierarchy we may not write to is
+ * skipped): the cgroupfs drivers' enter. */
+int ocirt_cgroup_enter_dirs(struct ocirt_cgroup *cg, pid_t pid, struct ocirt_error **err);
 
 #endif
