@@ -8,7 +8,7 @@
 # sequentially, under bench/measure (a subreaper that reaps the whole process tree and reports
 # wall time, user+sys CPU of every process in it, and the largest RSS of any one of them).
 # Figures are medians; "×crun" is the ratio to crun's median in the same run.
-# --quick: a few iterations and 10 containers instead of 100 (a smoke test, < 1 min).
+# --quick: a few iterations and 5 containers instead of 100 (a smoke test, a few minutes).
 # --only: a comma list of start-min,start-podman,create,exec,state,parallel,shim,podman.
 #
 # crun 1.8.1 refuses hybrid cgroup hosts ("cgroups in hybrid mode not supported"), whatever
@@ -436,7 +436,7 @@ if want parallel; then
 	emit <"$WORK/par.md"
 fi
 
-# --- shim RSS (ocishim vs conmon) and podman end to end -----------------------------------
+# --- shim RSS (ocishim vs conmon) and podman end to end (bench/podman.bash) ----------------
 if want shim; then
 	OCISHIM=${OCISHIM:-$(dirname "${OCIRT_SRC_BIN:-/nonexistent}")/ocishim}
 	if [ -x "$OCISHIM" ] && command -v conmon >/dev/null; then
@@ -448,12 +448,13 @@ if want shim; then
 	fi
 fi
 if want podman; then
-	if [ -f "$SRC_DIR/podman.bash" ] && command -v podman >/dev/null; then
+	if command -v podman >/dev/null; then
+		say "bench: podman run end to end (ocirt+ocishim, ocirt+conmon, crun+conmon, runc+conmon)"
 		. "$SRC_DIR/podman.bash"
 		bench_podman | emit
 	else
-		printf '\n### podman run end to end\n\nn/a (%s)\n' \
-			"$(command -v podman >/dev/null && echo "not in bench/ yet: it needs an image in a private podman store, as tests/engines/helpers-podman.bash sets up" || echo "no podman")" | emit
+		say "bench: no podman: podman end to end is not measured"
+		printf '\n### podman run end to end\n\nn/a (no podman)\n' | emit
 	fi
 fi
 
