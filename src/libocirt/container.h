@@ -17,6 +17,8 @@ struct ocirt_context {
 	int rootless;        /* --rootless: -1 auto, 0 false, 1 true */
 	bool debug;
 	bool timings; /* --timings / OCIRT_TIMINGS=1: per-phase breakdown on stderr */
+	char **argv;  /* the command line, re-executed from a sealed copy of the binary where
+		       * CVE-2019-5736 needs it (exe-protect.h); NULL: never re-executed */
 };
 
 /* /run/ocirt for root in the initial user namespace, $XDG_RUNTIME_DIR/ocirt otherwise (runc's

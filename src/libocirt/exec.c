@@ -27,6 +27,7 @@
 #include "common/xalloc.h"
 #include "libocirt/caps.h"
 #include "libocirt/cgroup.h"
+#include "libocirt/exe-protect.h"
 #include "libocirt/exec.h"
 #include "libocirt/init.h"
 #include "libocirt/lsm.h"
@@ -373,6 +374,8 @@ static int do_exec(struct exec_state *s, struct ocirt_context *ctx, const char *
 		return r;
 	ocirt_timing_mark("load state + config");
 	struct oci_config *c = s->config;
+	/* the container's own processes, before the exec'd one replaces c->process */
+	bool ptrace_reach = ocirt_exe_protect_ptrace_reach(c);
 	r = build_process(c, o, err);
 	if (r < 0)
 		return r;
@@ -382,6 +385,15 @@ static int do_exec(struct exec_state *s, struct ocirt_context *ctx, const char *
 	if (o->preserve_fds < 0)
 		return ocirt_error_setx(err, EINVAL, "--preserve-fds must not be negative");
 	r = ocirt_process_check_preserved_fds(3, o->preserve_fds, err);
+	if (r < 0)
+		return r;
+	r = plan_joins(s, err);
+	if (r < 0)
+		return r;
+	/* SECURITY: CVE-2019-5736 where non-dumpable is not enough (the exec'd process or the
+	 * container's): may re-execute us, so before
+	 * anything is compiled, touched or logged */
+	r = ocirt_exe_protect_ensure(ctx, ptrace_reach || ocirt_exe_protect_ptrace_reach(c), &s->ns, err);
 	if (r < 0)
 		return r;
 	r = ocirt_caps_prepare(c->process->capabilities, &s->caps, err);
@@ -397,9 +409,6 @@ static int do_exec(struct exec_state *s, struct ocirt_context *ctx, const char *
 			return r;
 		ocirt_timing_mark("seccomp compile");
 	}
-	r = plan_joins(s, err);
-	if (r < 0)
-		return r;
 	struct ocirt_cgroup *cg = s->status->cgroup;
 	r = apply_sub_cgroups(cg, o->cgroups, err);
 	if (r < 0)

@@ -33,6 +33,7 @@
 #include "common/xalloc.h"
 #include "libocirt/cgroup.h"
 #include "libocirt/container-cgroup.h"
+#include "libocirt/exe-protect.h"
 #include "libocirt/hooks.h"
 #include "libocirt/init.h"
 #include "libocirt/lsm.h"
@@ -342,6 +343,11 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	if (r < 0)
 		return r;
 	r = ocirt_ns_plan_build(c, &s->ns, err);
+	if (r < 0)
+		return r;
+	/* SECURITY: CVE-2019-5736 where non-dumpable is not enough: may re-execute us, so before
+	 * anything exists or is logged twice */
+	r = ocirt_exe_protect_ensure(ctx, ocirt_exe_protect_ptrace_reach(c), &s->ns, err);
 	if (r < 0)
 		return r;
 	bool rootless = ocirt_context_rootless(ctx);

@@ -107,6 +107,9 @@ struct globals {
 };
 
 static struct globals g;
+/* main's argv: create, run and exec re-execute it from a sealed copy where CVE-2019-5736
+ * needs it (exe-protect.h) */
+static char **g_argv;
 
 static const struct opt global_opts[] = {
 	{ "debug", OPT_BOOL, &g.debug, NULL, "enable debug logging" },
@@ -347,6 +350,7 @@ static int setup_context(struct cli *cli, struct ocirt_error **err)
 	cli->ctx.debug = g.debug;
 	cli->ctx.systemd_cgroup = g.systemd_cgroup;
 	cli->ctx.rootless = -1;
+	cli->ctx.argv = g_argv;
 	if (g.rootless && !streq(g.rootless, "auto")) {
 		bool b;
 		if (opt_parse_bool(g.rootless, &b) < 0)
@@ -385,6 +389,7 @@ int main(int argc, char **argv)
 	const struct verb *v;
 	int nrest = 0, r, status;
 
+	g_argv = argv;
 	/* until the options say otherwise: errors as text records on stderr */
 	ocirt_log_init(NULL, OCIRT_LOG_TEXT, OCIRT_LOG_ERROR);
 

@@ -20,6 +20,14 @@ teardown() {
 	teardown_bundle
 }
 
+# run_debug_detached: `ocirt --log-level debug run -d`, the log in $BATS_TEST_TMPDIR/run.out.
+run_debug_detached() {
+	__ocirt --log-level debug run -d -b "$BUNDLE" "$CID" </dev/null >"$BATS_TEST_TMPDIR/run.out" 2>&1 || {
+		cat "$BATS_TEST_TMPDIR/run.out" >&2
+		fail "ocirt run -d failed"
+	}
+}
+
 # in_container 'sh script' [run flags...]: run it as the container's process.
 in_container() {
 	local s="$1"
@@ -57,29 +65,28 @@ mounts_outside_rootfs() {
 # The attack: a process in the container's pid namespace opens /proc/1/exe while the init
 # is still the runtime's image (parked between create and start), keeps the fd, and once
 # nothing runs the binary any more (no ETXTBSY) reopens /proc/self/fd/N for writing.
-# Checked: with the "exe protect" row of init.c's step table removed, the attacker opens
-# /proc/1/exe, appends to the binary after `start`, and this test fails on the checksum.
-@test "CVE-2019-5736: the runtime binary cannot be overwritten through /proc/PID/exe" {
-	# a private copy: the attack, should it work, writes to this one only
+
+# private_binary: $OCIRT becomes a private copy (the attack, should it work, writes to this
+# one only), its checksum in $SUM.
+private_binary() {
 	mkdir -p "$BATS_TEST_TMPDIR/bin"
 	cp "$OCIRT" "$BATS_TEST_TMPDIR/bin/ocirt"
 	OCIRT="$BATS_TEST_TMPDIR/bin/ocirt"
-	local sum
-	sum=$(sha256sum <"$OCIRT")
+	SUM=$(sha256sum <"$OCIRT")
+}
 
-	# the victim: created, its init parked on the exec fifo as the runtime's image
-	set_args /bin/sleep 100
-	create_detached || { cat "$BATS_TEST_TMPDIR/create.out" >&2; fail "create failed"; }
+# exe_attack: the created container $CID is the victim. An attacker container (the bundle's
+# config as it is, joined to the victim's pid namespace) opens /proc/1/exe (what it reached:
+# $OUT/open), waits until the victim is started and appends to it ($OUT/wrote when that
+# worked; stderr in $OUT/err).
+exe_attack() {
 	local victim=$CID pid
 	pid=$(__ocirt state "$victim" | jq -r .pid)
-	[ "$(readlink "/proc/$pid/exe")" = "$OCIRT" ]
-
-	# the attacker: root in the same pid namespace (default capabilities, no SYS_PTRACE)
 	CID=$(new_cid)
 	with_out_dir
 	update_config '.linux.namespaces |= map(if .type == "pid" then .path = "/proc/'"$pid"'/ns/pid" else . end)'
 	# (one line: set_args makes one argument per line)
-	sh_args 'sh -c "exec 3</proc/1/exe && echo opened >/out/open && while [ ! -e /out/go ]; do sleep 0.05; done && echo PWNED >>/proc/self/fd/3 && echo wrote >/out/wrote" 2>/out/err; echo done >/out/done'
+	sh_args 'sh -c "exec 3</proc/1/exe && readlink /proc/1/exe >/out/open && while [ ! -e /out/go ]; do sleep 0.05; done && echo PWNED >>/proc/self/fd/3 && echo wrote >/out/wrote" 2>/out/err; echo done >/out/done'
 	create_detached || { cat "$BATS_TEST_TMPDIR/create.out" >&2; fail "create failed"; }
 	ocirt start "$CID"
 	[ "$status" -eq 0 ]
@@ -91,11 +98,109 @@ mounts_outside_rootfs() {
 	touch "$OUT/go"
 	wait_file "$OUT/done"
 	cat "$OUT/err" >&2 || true
+}
+
+# Checked: with the "exe protect" row of init.c's step table removed, the attacker opens
+# /proc/1/exe, appends to the binary after `start`, and this test fails on the checksum.
+@test "CVE-2019-5736: the runtime binary cannot be overwritten through /proc/PID/exe" {
+	private_binary
+	# the victim: created, its init parked on the exec fifo as the runtime's image
+	set_args /bin/sleep 100
+	create_detached || { cat "$BATS_TEST_TMPDIR/create.out" >&2; fail "create failed"; }
+	[ "$(readlink "/proc/$(__ocirt state "$CID" | jq -r .pid)/exe")" = "$OCIRT" ]
+	# the attacker: root in the same pid namespace (default capabilities, no SYS_PTRACE)
+	exe_attack
 	[ ! -e "$OUT/wrote" ] || fail "the container wrote to the runtime binary"
 	[ ! -e "$OUT/open" ] || fail "the container opened /proc/1/exe of the parked init"
-	[ "$(sha256sum <"$OCIRT")" = "$sum" ]
+	[ "$(sha256sum <"$OCIRT")" = "$SUM" ]
 	# refused by the ptrace access check, not by chance
 	grep -q "Permission denied" "$OUT/err"
+}
+
+# The same attack from a container holding CAP_SYS_PTRACE without a user namespace (docker
+# --privileged, --cap-add SYS_PTRACE): it passes the ptrace check that non-dumpable relies on,
+# so create re-executes from a sealed memfd copy of the binary and /proc/1/exe of the parked
+# init reaches that copy, which cannot be written.
+# Checked: with ocirt_exe_protect_ensure() returning 0 when `reach` (no re-exec), this test
+# fails on the memfd readlink; with the two readlink checks also removed, the attacker opens
+# /proc/1/exe (the private copy of the binary), appends PWNED after `start`, and it fails on
+# "the container wrote to the runtime binary".
+@test "CVE-2019-5736: ... nor by a container holding CAP_SYS_PTRACE without a user namespace" {
+	private_binary
+	local all
+	all=$(__ocirt features | jq -c .linux.capabilities)
+	update_config '.process.capabilities = {"bounding": '"$all"', "effective": '"$all"', "permitted": '"$all"'}
+		| .linux.namespaces |= map(select(.type != "user"))'
+	# the victim: every capability; the attacker too, in its pid namespace
+	set_args /bin/sleep 100
+	create_detached || { cat "$BATS_TEST_TMPDIR/create.out" >&2; fail "create failed"; }
+	[ "$(readlink "/proc/$(__ocirt state "$CID" | jq -r .pid)/exe")" = "/memfd:ocirt (deleted)" ]
+	exe_attack
+	# CAP_SYS_PTRACE opens it: what it reaches is the sealed copy, not the binary
+	[ "$(cat "$OUT/open")" = "/memfd:ocirt (deleted)" ]
+	[ ! -e "$OUT/wrote" ] || fail "the container wrote to the runtime binary"
+	[ "$(sha256sum <"$OCIRT")" = "$SUM" ]
+	# the seal refused the write (EPERM), not a failed open
+	grep -q "Operation not permitted" "$OUT/err"
+}
+
+# The sealed copy is only paid for where it is needed, and runs run and exec like the binary:
+# --preserve-fds, exit statuses, exec into the container.
+@test "CVE-2019-5736: the sealed re-exec happens only with CAP_SYS_PTRACE and no user namespace" {
+	local all
+	all=$(__ocirt features | jq -c .linux.capabilities)
+	set_args /bin/sleep 100
+	# default capabilities: no copy
+	run_debug_detached
+	[[ "$(cat "$BATS_TEST_TMPDIR/run.out")" != *"sealed copy"* ]]
+	ocirt --log-level debug exec "$CID" /bin/true
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"sealed copy"* ]]
+	# an exec that adds CAP_SYS_PTRACE: the exec'd process would hold it
+	ocirt --log-level debug exec --cap CAP_SYS_PTRACE "$CID" /bin/sh -c 'grep CapBnd /proc/self/status'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"re-executing from a sealed copy"* ]]
+	__ocirt delete -f "$CID"
+
+	# CAP_SYS_PTRACE without a user namespace: run and exec go through the copy
+	CID=$(new_cid)
+	update_config '.process.capabilities = {"bounding": '"$all"', "effective": '"$all"', "permitted": '"$all"'}'
+	echo passed >"$BATS_TEST_TMPDIR/passed"
+	sh_args 'cat /proc/self/fd/3; exit 3'
+	run __ocirt --log-level debug run --preserve-fds 1 -b "$BUNDLE" "$CID" 3<"$BATS_TEST_TMPDIR/passed"
+	echo "$output" >&2
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"re-executing from a sealed copy"* ]]
+	[[ "$output" == *passed* ]]
+	set_args /bin/sleep 100
+	run_detached_quiet
+	ocirt --log-level debug exec "$CID" /bin/sh -c 'echo in-container; exit 5'
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"re-executing from a sealed copy"* ]]
+	[[ "$output" == *in-container* ]]
+	# an exec that fails still reports runc's way
+	ocirt exec "$CID" /nonexistent
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"no such file or directory"* ]]
+}
+
+@test "CVE-2019-5736: CAP_SYS_PTRACE inside a user namespace needs no sealed copy" {
+	requires userns
+	local all
+	all=$(__ocirt features | jq -c .linux.capabilities)
+	chown -R 200000:200000 "$BUNDLE/rootfs"
+	update_config '.process.capabilities = {"bounding": '"$all"', "effective": '"$all"', "permitted": '"$all"'}
+		| .linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+		| .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
+	set_args /bin/sleep 100
+	run_debug_detached
+	[[ "$(cat "$BATS_TEST_TMPDIR/run.out")" != *"sealed copy"* ]]
+	ocirt --log-level debug exec "$CID" /bin/sh -c 'grep CapEff /proc/self/status'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CapEff:"*[1-9a-f]* ]]
+	[[ "$output" != *"sealed copy"* ]]
 }
 
 # --- CVE-2024-21626: leaked host fds, and a cwd outside the rootfs -------------------------
