@@ -147,6 +147,13 @@ runtime_root() {
 	echo "$CRI_DIR/runtime-root/$1/k8s.io"
 }
 
+# handler_cli HANDLER ARGS...: bats `run` of the handler's runtime binary on its state root.
+handler_cli() {
+	local h=$1
+	shift
+	run "$([ "$h" = ocirt ] && echo "$OCIRT" || echo "$RUNC_BIN")" --root "$(runtime_root "$h")" "$@"
+}
+
 # --- scenarios (each run with both handlers) ----------------------------------------------
 
 # A host-network pod: the pause sandbox and a container that prints, exits 3; the log file
@@ -156,7 +163,7 @@ scenario_host_pod() {
 	run_pod "$h" "hostpod-$h" host
 	cri podstatus "$POD" | jq -e --arg h "$h" '.state == "SANDBOX_READY" and .runtime_handler == $h'
 	# the sandbox (pause) container is a container of the handler's binary
-	run "$( [ "$h" = ocirt ] && echo "$OCIRT" || echo "$RUNC_BIN")" --root "$(runtime_root "$h")" state "$POD"
+	handler_cli "$h" state "$POD"
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .status <<<"$output")" = running ]
 	start_ctr "echo-$h" 0 sh -c 'echo hi-from-cri; echo to-stderr >&2; exit 3'
@@ -167,8 +174,9 @@ scenario_host_pod() {
 	grep -Eq ' stderr F to-stderr$' "$log"
 	cri rm "$CTR"
 	remove_pod
-	run "$OCIRT" --root "$(runtime_root "$h")" list -q
-	[ -z "$output" ] || [ "$h" != ocirt ]
+	handler_cli "$h" list -q
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 }
 
 # A pod with its own network namespace (from containerd, joined by path): the container

@@ -5,46 +5,20 @@
 # `--add-runtime ocirt=$OCIRT`, and `docker run --runtime ocirt`. dockerd starts its own
 # containerd, which the io.containerd.runc.v2 shim uses to call ocirt.
 # Skips cleanly when dockerd/docker are not installed. Run: make check-engines.
-#
-# FINDINGS.md #2: docker always sends .linux.resources.blockIO.weight = 0 ("unset"), which
-# ocirt rejects, so every container fails to start. While that holds, every test skips
-# with that reason. OCIRT_ENGINES_WORKAROUND=1 instead registers a wrapper that deletes
-# that one field before calling ocirt, to exercise everything else.
 
 load ../helpers
 load helpers-engines
 
 setup_file() {
-	export ENGINE_SKIP DK_DIR DOCKER_HOST DK_RUNTIME
+	export ENGINE_SKIP DK_DIR DOCKER_HOST
 	ENGINE_SKIP=$(engine_missing dockerd docker)
 	[ -z "$ENGINE_SKIP" ] || return 0
 	DK_DIR=$(mktemp -d /tmp/ocirt-docker.XXXXXX)
 	chmod 0711 "$DK_DIR"
 	DOCKER_HOST="unix://$DK_DIR/docker.sock"
-	DK_RUNTIME=$OCIRT
-	if [ "${OCIRT_ENGINES_WORKAROUND:-0}" = 1 ]; then
-		DK_RUNTIME=$DK_DIR/ocirt-blkio-workaround
-		cat >"$DK_RUNTIME" <<-WRAP
-			#!/bin/sh
-			# test-only: drop blockIO.weight (FINDINGS.md #2), then run ocirt
-			prev=
-			for a in "\$@"; do
-				if [ "\$prev" = --bundle ]; then
-					jq 'del(.linux.resources.blockIO.weight)' "\$a/config.json" >"\$a/config.json.tmp" &&
-						mv "\$a/config.json.tmp" "\$a/config.json"
-				fi
-				prev=\$a
-			done
-			case " \$* " in
-			*" update "*) jq -c 'del(.blockIO.weight)' | "$OCIRT" "\$@"; exit \$? ;;
-			esac
-			exec "$OCIRT" "\$@"
-		WRAP
-		chmod +x "$DK_RUNTIME"
-	fi
 	(cd "$DK_DIR" && exec dockerd --config-file "$ENGINES_DIR/docker-daemon.json" \
 		--data-root "$DK_DIR/root" --exec-root "$DK_DIR/run" -H "$DOCKER_HOST" \
-		--pidfile "$DK_DIR/docker.pid" --add-runtime "ocirt=$DK_RUNTIME" \
+		--pidfile "$DK_DIR/docker.pid" --add-runtime "ocirt=$OCIRT" \
 		>"$DK_DIR/dockerd.log" 2>&1) &
 	echo $! >"$DK_DIR/dockerd.shellpid"
 	if ! wait_until 60 docker info; then
@@ -53,13 +27,6 @@ setup_file() {
 	fi
 	engine_build_image "$DK_DIR/busybox.tar"
 	docker load -i "$DK_DIR/busybox.tar" >/dev/null
-	# FINDINGS.md #2 probe: does a plain container start at all?
-	if ! docker run --rm --pull never --network none --runtime ocirt "$ENGINE_IMAGE_REF" true \
-		>"$DK_DIR/probe.out" 2>&1; then
-		if grep -q 'blockIO.weight' "$DK_DIR/probe.out"; then
-			touch "$DK_DIR/blkio-bug"
-		fi
-	fi
 }
 
 teardown_file() {
@@ -80,8 +47,6 @@ teardown_file() {
 
 setup() {
 	requires_engine
-	[ ! -e "$DK_DIR/blkio-bug" ] ||
-		skip "FINDINGS.md #2: ocirt rejects docker's blockIO.weight=0 ($(grep -o 'config.json: [^:]*: [^:]*' "$DK_DIR/probe.out" | head -1))"
 	NAME="oe-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 }
 
