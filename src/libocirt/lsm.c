@@ -13,6 +13,7 @@
 #include <selinux/selinux.h>
 #endif
 
+#include "common/path-util.h"
 #include "common/xalloc.h"
 #include "libocirt/lsm.h"
 
@@ -88,19 +89,36 @@ char *ocirt_lsm_format_mount_label(const char *data, const char *label)
 	return xasprintf("%s,context=\"%s\"", data, label);
 }
 
-int ocirt_lsm_set_file_label(const char *path, const char *label, struct ocirt_error **err)
+/* follow: setfilecon (the target of a /proc/self/fd link), else lsetfilecon; what names
+ * the file in the error (path, or the caller's name for it). */
+static int set_file_label(const char *path, bool follow, const char *what, const char *label,
+			  struct ocirt_error **err)
 {
 #ifdef HAVE_SELINUX
 	if (!set(label) || !ocirt_selinux_enabled())
 		return 0;
-	if (lsetfilecon(path, label) < 0 && errno != ENOTSUP)
-		return ocirt_error_set(err, errno, "set SELinux label \"%s\" on `%s`", label, path);
+	if ((follow ? setfilecon(path, label) : lsetfilecon(path, label)) < 0 && errno != ENOTSUP)
+		return ocirt_error_set(err, errno, "set SELinux label \"%s\" on `%s`", label, what);
 #else
 	(void)path;
+	(void)follow;
+	(void)what;
 	(void)label;
 	(void)err;
 #endif
 	return 0;
+}
+
+int ocirt_lsm_set_file_label(const char *path, const char *label, struct ocirt_error **err)
+{
+	return set_file_label(path, false, path, label, err);
+}
+
+int ocirt_lsm_set_fd_label(int fd, const char *what, const char *label, struct ocirt_error **err)
+{
+	char magic[64];
+
+	return set_file_label(ocirt_path_fd_magic(fd, magic, sizeof(magic)), true, what, label, err);
 }
 
 int ocirt_lsm_set_keyring_label(const char *label, struct ocirt_error **err)

@@ -12,9 +12,10 @@
  *                                                         process label)
  *   mount.c              ocirt_lsm_format_mount_label()  data for tmpfs, devpts, shm-like
  *                                                         mounts: `context="<mountLabel>"`
- *                        ocirt_lsm_set_file_label()      files/mounts that take no context=
- *                                                         option (mqueue), runtime-created
- *                                                         files
+ *                        ocirt_lsm_set_fd_label()        the root of a mount that takes no
+ *                                                         context= option (mqueue), right
+ *                                                         after mounting it (runc)
+ *                        ocirt_lsm_set_file_label()      runtime-created files
  *   child, "lsm" row     ocirt_lsm_apply_exec_labels()   after /proc is mounted in the
  *                                                         container: both are exec
  *                                                         transitions, applied by the execve
@@ -40,6 +41,9 @@ char *ocirt_lsm_format_mount_label(const char *data, const char *label);
 /* lsetfilecon(path, label); nothing when label is empty or SELinux is off; a filesystem
  * without label support (ENOTSUP) is not an error. */
 int ocirt_lsm_set_file_label(const char *path, const char *label, struct ocirt_error **err);
+/* The same on the file fd refers to (an O_PATH fd too: setfilecon through /proc/self/fd/N),
+ * e.g. the root of a mount just made; what names it in the error. */
+int ocirt_lsm_set_fd_label(int fd, const char *what, const char *label, struct ocirt_error **err);
 /* setkeycreatecon(label); nothing when label is empty or SELinux is off. */
 int ocirt_lsm_set_keyring_label(const char *label, struct ocirt_error **err);
 

@@ -17,6 +17,7 @@
 #include "common/path-util.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
+#include "libocirt/lsm.h"
 #include "libocirt/mount.h"
 #include "libocirt/mount-syscall.h"
 #include "libocirt/userns.h"
@@ -805,6 +806,36 @@ static int not_a_directory(struct job *j, struct ocirt_error **err)
 				j->src, j->m->destination);
 }
 
+/* The bind source as the parent and the child both resolve it. */
+static char *bind_source_path(const char *bundle, const char *source)
+{
+	if (source[0] == '/' || !bundle)
+		return xstrdup(source);
+	return xasprintf("%s/%s", bundle, source);
+}
+
+/* The mount point of a bind-like mount: a directory for a directory source, else a file;
+ * proc_source: the source is procfs (check_proc_dest). Returns an O_PATH fd, or a negative
+ * errno with err set. */
+static int bind_mount_point(struct job *j, bool dir, bool proc_source, struct ocirt_error **err)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (dir)
+		fd = ocirt_path_mkdir_in_root(j->ctx->rootfs_fd, j->dest, 0755);
+	else
+		fd = ocirt_path_create_file_in_root(j->ctx->rootfs_fd, j->dest, 0644);
+	if (fd == -ENOTDIR || fd == -EISDIR)
+		return not_a_directory(j, err);
+	if (fd < 0)
+		return mount_err(j, err, fd, "create mount point");
+	r = check_proc_dest(j, fd, proc_source, err);
+	if (r < 0)
+		return r;
+	return TAKE_FD(fd);
+}
+
 static int do_bind(struct job *j, const char *source, struct ocirt_error **err)
 {
 	const struct ocirt_mount_ctx *ctx = j->ctx;
@@ -816,23 +847,13 @@ static int do_bind(struct job *j, const char *source, struct ocirt_error **err)
 
 	if (!source || !*source)
 		return ocirt_error_setx(err, EINVAL, "mount to \"%s\": a bind mount needs a source", j->m->destination);
-	if (source[0] == '/' || !ctx->bundle)
-		src = xstrdup(source);
-	else
-		src = xasprintf("%s/%s", ctx->bundle, source);
+	src = bind_source_path(ctx->bundle, source);
 	if (stat(src, &st) < 0)
 		return ocirt_error_set(err, errno, "mount \"%s\" to \"%s\": stat \"%s\"", j->src, j->m->destination, src);
-	if (S_ISDIR(st.st_mode))
-		dest_fd = ocirt_path_mkdir_in_root(ctx->rootfs_fd, j->dest, 0755);
-	else
-		dest_fd = ocirt_path_create_file_in_root(ctx->rootfs_fd, j->dest, 0644);
-	if (dest_fd == -ENOTDIR || dest_fd == -EISDIR)
-		return not_a_directory(j, err);
+	dest_fd = bind_mount_point(j, S_ISDIR(st.st_mode), statfs(src, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC,
+				   err);
 	if (dest_fd < 0)
-		return mount_err(j, err, dest_fd, "create mount point");
-	r = check_proc_dest(j, dest_fd, statfs(src, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC, err);
-	if (r < 0)
-		return r;
+		return dest_fd;
 	r = ocirt_mount_bind(-1, src, dest_fd, ctx->rootfs_fd, j->dest, j->opts.recursive, &j->opts.flags, &j->opts.rec,
 		    &mnt_fd);
 	if (r == -ENOTDIR)
@@ -844,19 +865,10 @@ static int do_bind(struct job *j, const char *source, struct ocirt_error **err)
 	return apply_after(j, mnt_fd, true, err);
 }
 
-/* The bind source as the parent and the child both resolve it. */
-static char *bind_source_path(const char *bundle, const char *source)
-{
-	if (source[0] == '/' || !bundle)
-		return xstrdup(source);
-	return xasprintf("%s/%s", bundle, source);
-}
-
 /* Child side of an idmapped mount: the parent made the mapped tree; move it into place. */
-static int do_idmapped(struct job *j, const char *source, struct ocirt_error **err)
+static int do_idmapped(struct job *j, struct ocirt_error **err)
 {
 	const struct ocirt_mount_ctx *ctx = j->ctx;
-	_cleanup_free_ char *src = NULL;
 	_cleanup_close_ int dest_fd = -1;
 	struct stat st;
 	int fd = -1, r;
@@ -867,21 +879,12 @@ static int do_idmapped(struct job *j, const char *source, struct ocirt_error **e
 	if (fd < 0)
 		return ocirt_error_setx(err, EINVAL, "mount \"%s\" to \"%s\": no idmapped tree was prepared for it",
 					j->src, j->m->destination);
-	src = bind_source_path(ctx->bundle, source);
 	if (fstat(fd, &st) < 0)
 		return ocirt_error_set(err, errno, "mount \"%s\" to \"%s\": stat the idmapped tree", j->src,
 				       j->m->destination);
-	if (S_ISDIR(st.st_mode))
-		dest_fd = ocirt_path_mkdir_in_root(ctx->rootfs_fd, j->dest, 0755);
-	else
-		dest_fd = ocirt_path_create_file_in_root(ctx->rootfs_fd, j->dest, 0644);
-	if (dest_fd == -ENOTDIR || dest_fd == -EISDIR)
-		return not_a_directory(j, err);
+	dest_fd = bind_mount_point(j, S_ISDIR(st.st_mode), false, err);
 	if (dest_fd < 0)
-		return mount_err(j, err, dest_fd, "create mount point");
-	r = check_proc_dest(j, dest_fd, false, err);
-	if (r < 0)
-		return r;
+		return dest_fd;
 	r = attach(fd, dest_fd);
 	if (r == -ENOTDIR)
 		return not_a_directory(j, err);
@@ -1132,7 +1135,7 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 	_cleanup_close_ int dest_fd = -1, mnt_fd = -1, copy_src = -1;
 	_cleanup_free_ char *data = j->opts.data ? xstrdup(j->opts.data) : NULL;
 	_cleanup_free_ char *detail = NULL;
-	bool tmpfs = streq(type, "tmpfs");
+	bool tmpfs = streq(type, "tmpfs"), label_after;
 	const char *source = j->m->source && *j->m->source ? j->m->source : type;
 	int r;
 
@@ -1173,11 +1176,12 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 	if (ctx->mount_label && *ctx->mount_label &&
 	    (tmpfs || streq(type, "devpts")) && !data_has_key(data, "context"))
 		data_append(&data, "context=\"%s\"", ctx->mount_label);
-	/* mqueue refuses context= (EINVAL under SELinux); runc labels it after mounting instead,
-	 * which ocirt does not do yet (see the notes) */
+	/* mqueue refuses context= (EINVAL under SELinux): its root is labelled after mounting
+	 * instead, as runc does, before it is made read-only (a label is an xattr write) */
+	label_after = ctx->mount_label && *ctx->mount_label && streq(type, "mqueue") && !j->opts.remount;
 	/* A read-only tmpfs or /dev still receives mount points and device nodes: it is made
 	 * read-only after pivot_root (ocirt_mount_finish_readonly), as runc does. */
-	if (ctx->defer_readonly && (tmpfs || is_dev_dest(j->dest)))
+	if ((ctx->defer_readonly && (tmpfs || is_dev_dest(j->dest))) || label_after)
 		flags.set &= ~(unsigned long)MS_RDONLY;
 
 	if (j->opts.remount) {
@@ -1208,6 +1212,17 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 		detail = xasprintf("unknown filesystem type \"%s\"", type);
 	if (r < 0)
 		return mount_err(j, err, r, detail);
+	if (label_after) {
+		r = ocirt_lsm_set_fd_label(mnt_fd, j->m->destination, ctx->mount_label, err);
+		if (r < 0)
+			return r;
+		if (j->opts.flags.set & MS_RDONLY) {
+			struct ocirt_mount_flags ro = { .set = MS_RDONLY };
+			r = ocirt_mount_setflags(mnt_fd, &ro, false);
+			if (r < 0)
+				return mount_err(j, err, r, "make it read-only after labelling");
+		}
+	}
 	if (copy_src >= 0) {
 		_cleanup_close_ int top = openat(mnt_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (top < 0)
@@ -1302,7 +1317,7 @@ static char *own_cgroup_rel(const struct ocirt_mountinfo *mi, const struct cgrou
 static int cgroup_hierarchy(struct job *j, int dir_fd, const struct ocirt_mountinfo *mi, const char *name,
 			    const struct cgroup_line *lines, size_t nlines, struct ocirt_error **err)
 {
-	_cleanup_close_ int sub = -1, mnt = -1;
+	_cleanup_close_ int sub = -1;
 	_cleanup_free_ char *detail = NULL, *data = NULL;
 	bool v2 = streq(mi->fstype, "cgroup2");
 	int r;
@@ -1453,7 +1468,7 @@ int ocirt_mount_one(const struct ocirt_mount_ctx *ctx, const struct oci_mount *m
 		goto out;
 	}
 	if (j.opts.idmap || m->uid_mappings_len || m->gid_mappings_len)
-		r = do_idmapped(&j, m->source, err);
+		r = do_idmapped(&j, err);
 	else if (j.opts.bind || (type && streq(type, "bind")))
 		r = do_bind(&j, m->source, err);
 	else if (!type)

@@ -30,7 +30,7 @@ tests_unit_test_cgroup_res_LDADD = $(CGROUP_TEST_LDADD)
 # rootfs: the mount option table, in-root path resolution, and the rootfs step driver
 check_PROGRAMS += tests/unit/test-mount-options tests/unit/test-path-util tests/tools/rootfs-harness
 TESTS += tests/unit/test-mount-options tests/unit/test-path-util
-tests_unit_test_mount_options_LDADD = libocirt.a libocispec.a libocirt-common.a $(YAJL_LIBS)
+tests_unit_test_mount_options_LDADD = libocirt.a libocispec.a libocirt-common.a $(YAJL_LIBS) $(SELINUX_LIBS)
 tests_unit_test_path_util_LDADD = libocirt-common.a
 tests_tools_rootfs_harness_LDADD = libocirt.a libocispec.a libocirt-common.a $(YAJL_LIBS) $(SELINUX_LIBS)
 include tests/unit/local-lifecycle.mk
