@@ -261,6 +261,37 @@ mnt_super() {
 	[[ "$output" == *pids* ]]
 }
 
+# A host with the v1 hierarchies only (no cgroup2 at /sys/fs/cgroup/unified), made from a
+# hybrid host by unmounting the unified hierarchy in a private mount namespace: the host's own
+# mounts are not touched. Reported failing with `mount "cgroup" to "/sys/fs/cgroup": cgroup
+# unified: No such file or directory`; with and without a cgroup namespace.
+@test "cgroup on a v1-only host (no unified hierarchy): the v1 hierarchies, no cgroup2" {
+	requires cgroup_hybrid
+	command -v unshare >/dev/null || skip "test requires unshare"
+	local cgns
+	update_config '.process.args = ["/bin/sh", "-c", "cat /proc/self/mountinfo; ls /sys/fs/cgroup"]'
+	for cgns in false true; do
+		if $cgns; then
+			update_config '.linux.namespaces |= (map(select(.type != "cgroup")) + [{"type": "cgroup"}])'
+		else
+			update_config '.linux.namespaces |= map(select(.type != "cgroup"))'
+		fi
+		run unshare -m --propagation private sh -c \
+			'umount /sys/fs/cgroup/unified && ! grep -q " cgroup2 " /proc/self/mountinfo && exec "$@"' \
+			sh "$OCIRT" --root "$OCIRT_ROOT" run -b "$BUNDLE" "$CID"
+		echo "cgroupns=$cgns status=$status: $output" >&2
+		[ "$status" -eq 0 ]
+		[ "$(mnt /sys/fs/cgroup | awk '{print $9}')" = tmpfs ]
+		[ "$(mnt /sys/fs/cgroup/memory | awk '{print $9}')" = cgroup ]
+		[ "$(mnt /sys/fs/cgroup/pids | awk '{print $9}')" = cgroup ]
+		[[ "$(mnt_opts /sys/fs/cgroup/memory)" == ro,nosuid,nodev,noexec* ]]
+		! grep -q ' - cgroup2 ' <<<"$output"
+		! grep -qx unified <<<"$output"
+	done
+	# the host still has its unified hierarchy
+	mountpoint -q /sys/fs/cgroup/unified
+}
+
 @test "overlay: options are passed as filesystem data" {
 	mkdir -p "$HOSTDIR/lower" "$HOSTDIR/upper" "$HOSTDIR/work"
 	echo fromlower >"$HOSTDIR/lower/l"
