@@ -99,13 +99,22 @@ cgroup_dirs_named() {
 	update_config ".linux.cgroupsPath = \"/$name\""
 	n=$(awk '$0 ~ / - cgroup2? / {print $5}' /proc/self/mountinfo | sort -u | wc -l)
 	[ "$n" -gt 0 ] || skip "no cgroup hierarchy mounted"
-	for p in create-after-state-dir create-after-cgroup-mkdir create-after-cgroup create-after-cgroup-resources; do
+	# half: killed part-way through the hierarchies (v1 makes one dir in each), as if only
+	# some were made; simulated from create-after-cgroup-mkdir by removing every other one
+	for p in create-after-state-dir create-after-cgroup-mkdir half create-after-cgroup \
+		create-after-cgroup-resources; do
 		CID=$(new_cid)
-		faulted "$p" create -b "$BUNDLE" "$CID"
-		if [ "$p" = create-after-cgroup-mkdir ]; then
-			# the point is past the mkdir: the dirs exist in every hierarchy
+		faulted "${p/#half/create-after-cgroup-mkdir}" create -b "$BUNDLE" "$CID"
+		case $p in
+		create-after-cgroup-mkdir | half)
+			# past the mkdir: the dirs exist in every hierarchy
 			[ "$(cgroup_dirs_named "$name" | wc -l)" -ge "$n" ] ||
 				fail "$p: expected /$name in $n hierarchies: $(cgroup_dirs_named "$name")"
+			;;
+		esac
+		if [ "$p" = half ] && [ "$n" -gt 1 ]; then
+			cgroup_dirs_named "$name" | sed -n '1~2p' | xargs rmdir
+			[ -n "$(cgroup_dirs_named "$name")" ]
 		fi
 		run __ocirt delete -f "$CID"
 		[ "$status" -eq 0 ] || fail "delete -f after $p: exit $status: $output"
