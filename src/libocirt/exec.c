@@ -2,8 +2,8 @@
 /* Parent side of `exec` (see exec.h for the sequence). The child is init.c's step table run
  * with ocirt_init.exec set: it joins the namespaces opened here from /proc/<init>/ns (user
  * first, mount last; pid and time through the table's fork), then applies the process
- * settings exactly as the init does. No re-exec of ourselves: Kubernetes probes call this
- * all day. */
+ * settings exactly as the init does. No re-exec of ourselves (Kubernetes probes call this
+ * all day), except from a sealed copy where CVE-2019-5736 needs it (exe-protect.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -393,7 +393,7 @@ static int do_exec(struct exec_state *s, struct ocirt_context *ctx, const char *
 	/* SECURITY: CVE-2019-5736 where non-dumpable is not enough (the exec'd process or the
 	 * container's): may re-execute us, so before
 	 * anything is compiled, touched or logged */
-	r = ocirt_exe_protect_ensure(ctx, ptrace_reach || ocirt_exe_protect_ptrace_reach(c), &s->ns, err);
+	r = ocirt_exe_protect_ensure(ctx, ptrace_reach || ocirt_exe_protect_ptrace_reach(c), &s->ns, false, err);
 	if (r < 0)
 		return r;
 	r = ocirt_caps_prepare(c->process->capabilities, &s->caps, err);

@@ -565,12 +565,21 @@ static int step_default_signals(struct ocirt_init *c, struct ocirt_error **err)
 static int step_exec_fifo(struct ocirt_init *c, struct ocirt_error **err)
 {
 	/* Blocks until `start` (or run) opens the fifo for reading: runc's way. The state
-	 * dirfd reaches the host's state dir across pivot_root. */
-	int fd = TEMP_FAILURE_RETRY_INT(openat(c->state_dirfd, OCIRT_EXEC_FIFO, O_WRONLY | O_CLOEXEC));
+	 * dirfd reaches the host's state dir across pivot_root. SECURITY: rootless, parked
+	 * dumpable holding only the fifo, so that `exec` before `start` works (exe-protect.h) */
+	int fd = -1;
+	if (c->park_dumpable) {
+		int r = ocirt_exe_park(&c->state_dirfd, OCIRT_EXEC_FIFO, &fd, err);
+		if (r < 0)
+			return r;
+	}
+	if (fd < 0)
+		fd = TEMP_FAILURE_RETRY_INT(openat(c->state_dirfd, OCIRT_EXEC_FIFO, O_WRONLY | O_CLOEXEC));
 	if (fd < 0)
 		return ocirt_error_set(err, errno, "open the exec fifo");
 	c->fifo_fd = fd;
-	close(c->state_dirfd);
+	if (c->state_dirfd >= 0)
+		close(c->state_dirfd);
 	c->state_dirfd = -1;
 	return 0;
 }
