@@ -129,7 +129,9 @@ void parse_process_obj(struct jp *p, const struct jnode *v, struct oci_process *
 		jp_u32(p, o, "width", JP_REQ, &proc->console_size->width, NULL);
 		jp_pop(p, mark);
 	}
-	if ((o = jp_enter(p, v, "user", JP_REQ, &mark))) {
+	/* required by the spec on Linux; runc runs a process without it as 0:0 (and its own
+	 * tests send process.json files without one) */
+	if ((o = jp_enter(p, v, "user", JP_OPT, &mark))) {
 		parse_user(p, o, &proc->user);
 		jp_pop(p, mark);
 	}
@@ -180,7 +182,8 @@ void parse_process_obj(struct jp *p, const struct jnode *v, struct oci_process *
 	if ((o = jp_enter(p, v, "ioPriority", JP_OPT, &mark))) {
 		proc->io_priority = xnew0(struct oci_io_priority, 1);
 		jp_enum(p, o, "class", JP_REQ, oci_ioprio_classes, "I/O priority class", &proc->io_priority->class_);
-		jp_i32(p, o, "priority", JP_REQ, &proc->io_priority->priority, NULL);
+		/* the spec requires it; runc defaults it to 0 (its ioprio test sends none) */
+		jp_i32(p, o, "priority", JP_OPT, &proc->io_priority->priority, NULL);
 		jp_pop(p, mark);
 	}
 	if ((o = jp_enter(p, v, "execCPUAffinity", JP_OPT, &mark))) {

@@ -42,6 +42,7 @@ BATS_SUITES += tests/runtime/userns.bats tests/runtime/rootless.bats
 BATS_SUITES += tests/runtime/faults.bats
 BATS_SUITES += tests/runtime/exec.bats
 BATS_SUITES += tests/runtime/cve.bats
+BATS_SUITES += tests/runtime/conformance.bats
 include tests/shim/local.mk
 BATS_SUITES += tests/runtime/bad-input.bats
 EXTRA_DIST += tests/runtime/bad-input.tsv

@@ -424,6 +424,23 @@ static int step_rlimits(struct ocirt_init *c, struct ocirt_error **err)
 	return ocirt_process_rlimits(proc(c), err);
 }
 
+static int step_scheduler(struct ocirt_init *c, struct ocirt_error **err)
+{
+	const struct oci_linux *l = c->config->linux_;
+	const char *cpus = l && l->resources && l->resources->cpu ? l->resources->cpu->cpus : NULL;
+	return ocirt_process_scheduler(proc(c), cpus, err);
+}
+
+static int step_io_priority(struct ocirt_init *c, struct ocirt_error **err)
+{
+	return ocirt_process_io_priority(proc(c), err);
+}
+
+static int step_personality(struct ocirt_init *c, struct ocirt_error **err)
+{
+	return ocirt_process_personality(c->config->linux_ ? c->config->linux_->personality : NULL, err);
+}
+
 static int step_oom_score_adj(struct ocirt_init *c, struct ocirt_error **err)
 {
 	return ocirt_process_oom_score_adj(proc(c), err);
@@ -642,6 +659,12 @@ static const struct step steps[] = {
 	{ "terminal", step_terminal },
 	/* before the user switch: raising limits needs the privileges we still have */
 	{ "rlimits", step_rlimits },
+	/* a real-time policy, a raised nice or the RT I/O class need CAP_SYS_NICE/CAP_SYS_ADMIN:
+	 * before the user switch; after the last fork (a deadline task cannot fork) */
+	{ "scheduler", step_scheduler, true },
+	{ "ioPriority", step_io_priority, true },
+	/* the personality syscall may be denied by the container's own seccomp filter */
+	{ "personality", step_personality },
 	/* exec transitions (attr/exec needs the container's /proc): after every mount and
 	 * file the runtime writes, before the user switch */
 	{ "lsm labels", step_lsm },

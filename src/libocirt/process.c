@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,6 +94,77 @@ int ocirt_process_oom_score_adj(const struct oci_process *p, struct ocirt_error 
 	int r = write_file_string_at(AT_FDCWD, "/proc/self/oom_score_adj", v);
 	if (r < 0)
 		return ocirt_error_set(err, -r, "write %s to /proc/self/oom_score_adj", v);
+	return 0;
+}
+
+/* The kernel's struct sched_attr (linux/sched/types.h clashes with glibc's sched.h). */
+struct kernel_sched_attr {
+	uint32_t size;
+	uint32_t sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime;
+	uint64_t sched_deadline;
+	uint64_t sched_period;
+};
+
+/* Index i of oci_scheduler_policies is the kernel's policy number (SCHED_OTHER 0 ...
+ * SCHED_DEADLINE 6); flag i of oci_scheduler_flags is bit i (SCHED_FLAG_RESET_ON_FORK 0x01 ...). */
+static uint32_t name_index(const char *const *names, const char *name)
+{
+	uint32_t i = 0;
+	while (names[i] && !streq(names[i], name))
+		i++;
+	return i;
+}
+
+int ocirt_process_scheduler(const struct oci_process *p, const char *cpuset_cpus, struct ocirt_error **err)
+{
+	const struct oci_scheduler *s = p ? p->scheduler : NULL;
+	if (!s)
+		return 0;
+	struct kernel_sched_attr attr = {
+		.size = sizeof(attr),
+		.sched_policy = name_index(oci_scheduler_policies, s->policy),
+		.sched_nice = s->nice,
+		.sched_priority = (uint32_t)s->priority,
+		.sched_runtime = s->runtime,
+		.sched_deadline = s->deadline,
+		.sched_period = s->period,
+	};
+	for (size_t i = 0; s->flags && s->flags[i]; i++)
+		attr.sched_flags |= UINT64_C(1) << name_index(oci_scheduler_flags, s->flags[i]);
+	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0) {
+		if (errno == EPERM && cpuset_cpus && *cpuset_cpus)
+			return ocirt_error_set(err, EPERM, "process scheduler can't be used together with AllowedCPUs");
+		return ocirt_error_set(err, errno, "error setting scheduler %s", s->policy);
+	}
+	return 0;
+}
+
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_CLASS_SHIFT 13
+
+int ocirt_process_io_priority(const struct oci_process *p, struct ocirt_error **err)
+{
+	const struct oci_io_priority *io = p ? p->io_priority : NULL;
+	if (!io)
+		return 0;
+	/* IOPRIO_CLASS_RT 1, _BE 2, _IDLE 3: one more than the index in the table */
+	int prio = (int)((name_index(oci_ioprio_classes, io->class_) + 1) << IOPRIO_CLASS_SHIFT) | io->priority;
+	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, prio) < 0)
+		return ocirt_error_set(err, errno, "failed to set io priority %s %d", io->class_, (int)io->priority);
+	return 0;
+}
+
+int ocirt_process_personality(const struct oci_personality *pers, struct ocirt_error **err)
+{
+	if (!pers || !pers->domain)
+		return 0;
+	unsigned long domain = streq(pers->domain, "LINUX32") ? PER_LINUX32 : PER_LINUX;
+	if (personality(domain) < 0)
+		return ocirt_error_set(err, errno, "personality %s", pers->domain);
 	return 0;
 }
 

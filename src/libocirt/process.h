@@ -13,6 +13,14 @@
 int ocirt_process_rlimits(const struct oci_process *p, struct ocirt_error **err);
 /* process.oomScoreAdj (left alone when absent, as the spec requires). */
 int ocirt_process_oom_score_adj(const struct oci_process *p, struct ocirt_error **err);
+/* process.scheduler through sched_setattr(2) (runc 1.2). `cpuset_cpus` (linux.resources.cpu.cpus)
+ * only words an EPERM the way runc does: the kernel refuses a deadline policy on a restricted
+ * affinity mask. */
+int ocirt_process_scheduler(const struct oci_process *p, const char *cpuset_cpus, struct ocirt_error **err);
+/* process.ioPriority through ioprio_set(2) for the process itself (runc 1.2). */
+int ocirt_process_io_priority(const struct oci_process *p, struct ocirt_error **err);
+/* linux.personality: the execution domain (flags are ignored, as runc does). */
+int ocirt_process_personality(const struct oci_personality *pers, struct ocirt_error **err);
 /* setgroups(additionalGids, or none), setresgid, setresuid; setgroups EPERM in a user
  * namespace with setgroups denied is ignored. */
 int ocirt_process_user(const struct oci_process *p, struct ocirt_error **err);

@@ -194,6 +194,24 @@ static void check_root(struct checker *ck, const struct oci_config *c, const cha
 		problem(ck, ".root.path: rootfs \"%s\" is not a directory", rootfs);
 }
 
+/* runc's rules (libcontainer/configs/validate), in its words. */
+static void check_scheduler(struct checker *ck, const struct oci_process *p)
+{
+	const struct oci_scheduler *s = p->scheduler;
+
+	if (!s)
+		return;
+	if ((streq(s->policy, "SCHED_OTHER") || streq(s->policy, "SCHED_BATCH")) && (s->nice < -20 || s->nice > 19))
+		problem(ck, ".process.scheduler.nice: invalid scheduler.nice: %d when scheduler.policy is %s",
+			(int)s->nice, s->policy);
+	if (s->priority != 0 && !streq(s->policy, "SCHED_FIFO") && !streq(s->policy, "SCHED_RR"))
+		problem(ck, ".process.scheduler.priority: scheduler.priority can only be specified for SchedFIFO or "
+			    "SchedRR policy");
+	if (!streq(s->policy, "SCHED_DEADLINE") && (s->runtime || s->deadline || s->period))
+		problem(ck, ".process.scheduler: scheduler runtime/deadline/period can only be specified for "
+			    "SchedDeadline policy");
+}
+
 static void check_process(struct checker *ck, const struct oci_config *c)
 {
 	const struct oci_process *p = c->process;
@@ -215,6 +233,10 @@ static void check_process(struct checker *ck, const struct oci_config *c)
 					p->rlimits[i].type, j);
 				break;
 			}
+	check_scheduler(ck, p);
+	if (p->io_priority && (p->io_priority->priority < 0 || p->io_priority->priority > 7))
+		problem(ck, ".process.ioPriority.priority: invalid ioPriority.Priority: %d (0 to 7)",
+			(int)p->io_priority->priority);
 	for (size_t i = 0; i < p->rlimits_len; i++)
 		if (p->rlimits[i].soft > p->rlimits[i].hard)
 			problem(ck, ".process.rlimits[%zu]: soft limit %llu is above the hard limit %llu", i,
