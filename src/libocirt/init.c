@@ -424,6 +424,11 @@ static int step_rlimits(struct ocirt_init *c, struct ocirt_error **err)
 	return ocirt_process_rlimits(proc(c), err);
 }
 
+static int step_cpu_affinity(struct ocirt_init *c, struct ocirt_error **err)
+{
+	return ocirt_process_cpu_affinity(proc(c), c->exec, err);
+}
+
 static int step_scheduler(struct ocirt_init *c, struct ocirt_error **err)
 {
 	const struct oci_linux *l = c->config->linux_;
@@ -659,6 +664,9 @@ static const struct step steps[] = {
 	{ "terminal", step_terminal },
 	/* before the user switch: raising limits needs the privileges we still have */
 	{ "rlimits", step_rlimits },
+	/* in the container's cgroup (its cpuset bounds the mask); before a deadline policy,
+	 * which refuses an affinity change */
+	{ "cpu affinity", step_cpu_affinity },
 	/* a real-time policy, a raised nice or the RT I/O class need CAP_SYS_NICE/CAP_SYS_ADMIN:
 	 * before the user switch; after the last fork (a deadline task cannot fork) */
 	{ "scheduler", step_scheduler, true },

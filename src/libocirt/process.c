@@ -158,6 +158,74 @@ int ocirt_process_io_priority(const struct oci_process *p, struct ocirt_error **
 	return 0;
 }
 
+/* CPUs the masks cover at least: the kernel takes a longer mask and ignores the CPUs it lacks. */
+#define MIN_CPUS 1024
+
+int ocirt_process_parse_cpus(const char *list, cpu_set_t **ret, size_t *ret_size)
+{
+	unsigned long lo, hi, max = MIN_CPUS - 1;
+	const char *q = list;
+	char *end;
+
+	/* first pass: syntax and the highest CPU */
+	do {
+		if (!isdigit((unsigned char)*q))
+			return -EINVAL;
+		lo = hi = strtoul(q, &end, 10);
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				return -EINVAL;
+			hi = strtoul(end + 1, &end, 10);
+		}
+		if (hi < lo || hi >= 1UL << 20 || (*end != ',' && *end != '\0'))
+			return -EINVAL;
+		if (hi > max)
+			max = hi;
+		q = end + 1;
+	} while (*end == ',');
+	cpu_set_t *set = CPU_ALLOC(max + 1);
+	if (!set)
+		abort();
+	size_t size = CPU_ALLOC_SIZE(max + 1);
+	CPU_ZERO_S(size, set);
+	q = list;
+	do {
+		lo = hi = strtoul(q, &end, 10);
+		if (*end == '-')
+			hi = strtoul(end + 1, &end, 10);
+		for (unsigned long cpu = lo; cpu <= hi; cpu++)
+			CPU_SET_S(cpu, size, set);
+		q = end + 1;
+	} while (*end == ',');
+	*ret = set;
+	*ret_size = size;
+	return 0;
+}
+
+int ocirt_process_cpu_affinity(const struct oci_process *p, bool exec, struct ocirt_error **err)
+{
+	const char *final = exec && p && p->exec_cpu_affinity ? p->exec_cpu_affinity->final : NULL;
+	cpu_set_t *set;
+	size_t size;
+
+	if (final) {
+		if (ocirt_process_parse_cpus(final, &set, &size) < 0)
+			return ocirt_error_set(err, EINVAL, "invalid execCPUAffinity.final \"%s\"", final);
+	} else {
+		set = CPU_ALLOC(MIN_CPUS);
+		if (!set)
+			abort();
+		size = CPU_ALLOC_SIZE(MIN_CPUS);
+		memset(set, 0xff, size);
+	}
+	int r = sched_setaffinity(0, size, set);
+	int e = errno;
+	CPU_FREE(set);
+	if (r < 0)
+		return ocirt_error_set(err, e, "sched_setaffinity %s", final ? final : "(every CPU)");
+	return 0;
+}
+
 int ocirt_process_personality(const struct oci_personality *pers, struct ocirt_error **err)
 {
 	if (!pers || !pers->domain)

@@ -20,6 +20,7 @@
 #include "common/xalloc.h"
 #include "libocirt/container.h"
 #include "libocirt/mount.h"
+#include "libocirt/process.h"
 #include "libocirt/validate.h"
 
 #ifndef NSFS_MAGIC
@@ -234,6 +235,18 @@ static void check_process(struct checker *ck, const struct oci_config *c)
 				break;
 			}
 	check_scheduler(ck, p);
+	if (p->exec_cpu_affinity) {
+		const char *v[] = { p->exec_cpu_affinity->initial, p->exec_cpu_affinity->final };
+		for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+			cpu_set_t *set;
+			size_t size;
+			if (v[i] && ocirt_process_parse_cpus(v[i], &set, &size) < 0)
+				problem(ck, ".process.execCPUAffinity.%s: invalid CPU list \"%s\"", i ? "final" : "initial",
+					v[i]);
+			else if (v[i])
+				CPU_FREE(set);
+		}
+	}
 	if (p->io_priority && (p->io_priority->priority < 0 || p->io_priority->priority > 7))
 		problem(ck, ".process.ioPriority.priority: invalid ioPriority.Priority: %d (0 to 7)",
 			(int)p->io_priority->priority);

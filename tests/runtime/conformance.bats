@@ -152,3 +152,53 @@ host_sched() {
 	[ "$status" -eq 0 ]
 	[ "$output" = x86_64 ]
 }
+
+# --- CPU affinity (runc 1.2 resets it; execCPUAffinity, runc 1.3) -----------------------
+
+# allowed_cpus PID: Cpus_allowed_list of a process.
+allowed_cpus() {
+	awk '/^Cpus_allowed_list:/ { print $2 }' "/proc/$1/status"
+}
+
+@test "CPU affinity: the caller's (taskset) reaches neither the init nor exec; the cpuset bounds it" {
+	requires smp
+	command -v taskset >/dev/null || skip "test requires taskset"
+	local all
+	all=$(allowed_cpus $$)
+	[ "$all" != 0 ] || skip "this shell is pinned to CPU 0 already"
+	update_config '.process.args = ["/bin/sleep", "100"] | del(.linux.resources.cpu)'
+	taskset -c 0 "$OCIRT" --root "$OCIRT_ROOT" run -d -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+	PID=$(state_field "$CID" pid)
+	[ "$(allowed_cpus "$PID")" = "$all" ]
+	taskset -c 0 "$OCIRT" --root "$OCIRT_ROOT" exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$CID" \
+		/bin/sleep 100 </dev/null >/dev/null 2>&1
+	[ "$(allowed_cpus "$(cat "$BATS_TEST_TMPDIR/exec.pid")")" = "$all" ]
+	ocirt delete -f "$CID"
+
+	requires cgroup_ctrl:cpuset
+	update_config '.linux.resources.cpu = {"cpus": "1", "mems": "0"}'
+	taskset -c 0 "$OCIRT" --root "$OCIRT_ROOT" run -d -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+	[ "$(allowed_cpus "$(state_field "$CID" pid)")" = 1 ]
+}
+
+@test "execCPUAffinity.final: exec processes end on it, from config.json or process.json; the init ignores it" {
+	requires smp
+	update_config '.process.args = ["/bin/sleep", "100"] | del(.linux.resources.cpu)
+		| .process.execCPUAffinity = {"initial": "0", "final": "1"}'
+	run_detached_quiet
+	[ "$(allowed_cpus "$PID")" = "$(allowed_cpus $$)" ]
+	exec_detached "$BATS_TEST_TMPDIR/exec1.pid" "$CID" /bin/sleep 100
+	[ "$(allowed_cpus "$(cat "$BATS_TEST_TMPDIR/exec1.pid")")" = 1 ]
+	echo '{"terminal": false, "args": ["/bin/sleep", "100"], "cwd": "/", "execCPUAffinity": {"initial": "1", "final": "0"}}' \
+		>"$BATS_TEST_TMPDIR/process.json"
+	exec_detached "$BATS_TEST_TMPDIR/exec2.pid" --process "$BATS_TEST_TMPDIR/process.json" "$CID"
+	[ "$(allowed_cpus "$(cat "$BATS_TEST_TMPDIR/exec2.pid")")" = 0 ]
+}
+
+@test "execCPUAffinity: a malformed CPU list is refused with its path" {
+	update_config '.process.execCPUAffinity = {"initial": "0-", "final": "1,x"}'
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'.process.execCPUAffinity.initial: invalid CPU list \"0-\"'* ]]
+	no_state_left "$CID"
+}
