@@ -1313,6 +1313,21 @@ static char *own_cgroup_rel(const struct ocirt_mountinfo *mi, const struct cgrou
 	return NULL;
 }
 
+/* A cgroup or cgroup2 mount that its mount point shows. A covered mount keeps its mountinfo
+ * line: a v1-only view of a hybrid host is a tmpfs over /sys/fs/cgroup with the v1 hierarchies
+ * bound again, below it the old tmpfs still holds "unified" (and the first binds). statx's
+ * mount ID (Linux 5.8); before that, the mount point must at least exist. */
+static bool cgroup_mount_visible(const struct ocirt_mountinfo *mi)
+{
+	struct statx stx;
+
+	if (!streq(mi->fstype, "cgroup") && !streq(mi->fstype, "cgroup2"))
+		return false;
+	if (statx(AT_FDCWD, mi->mountpoint, AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+		return false;
+	return !(stx.stx_mask & STATX_MNT_ID) || stx.stx_mnt_id == (uint64_t)mi->id;
+}
+
 /* Mount one hierarchy at name inside dir_fd (the cgroup tmpfs). */
 static int cgroup_hierarchy(struct job *j, int dir_fd, const struct ocirt_mountinfo *mi, const char *name,
 			    const struct cgroup_line *lines, size_t nlines, struct ocirt_error **err)
@@ -1370,9 +1385,11 @@ static int do_cgroup(struct job *j, struct ocirt_error **err)
 		goto out;
 	}
 	for (i = 0; i < nmi; i++) {
+		if (!cgroup_mount_visible(&mis[i]))
+			continue;
 		if (streq(mis[i].fstype, "cgroup"))
 			have_v1 = true;
-		else if (streq(mis[i].fstype, "cgroup2") && !v2)
+		else if (!v2)
 			v2 = &mis[i];
 	}
 	dest_fd = ocirt_path_mkdir_in_root(ctx->rootfs_fd, j->dest, 0755);
@@ -1415,7 +1432,7 @@ static int do_cgroup(struct job *j, struct ocirt_error **err)
 	}
 	for (i = 0; i < nmi; i++) {
 		const char *mp = mis[i].mountpoint, *base;
-		if (!streq(mis[i].fstype, "cgroup") && !streq(mis[i].fstype, "cgroup2"))
+		if (!cgroup_mount_visible(&mis[i]))
 			continue;
 		base = strrchr(mp, '/');
 		base = base ? base + 1 : mp;

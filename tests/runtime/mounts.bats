@@ -261,35 +261,50 @@ mnt_super() {
 	[[ "$output" == *pids* ]]
 }
 
-# A host with the v1 hierarchies only (no cgroup2 at /sys/fs/cgroup/unified), made from a
-# hybrid host by unmounting the unified hierarchy in a private mount namespace: the host's own
-# mounts are not touched. Reported failing with `mount "cgroup" to "/sys/fs/cgroup": cgroup
-# unified: No such file or directory`; with and without a cgroup namespace.
-@test "cgroup on a v1-only host (no unified hierarchy): the v1 hierarchies, no cgroup2" {
+# A host with the v1 hierarchies only, made from this hybrid host in a private mount namespace
+# (the host's own mounts are not touched), two ways: the unified hierarchy unmounted; and a
+# v1-only view, a tmpfs over /sys/fs/cgroup with the v1 hierarchies bound again (bench/run.sh
+# makes one for crun), where the old tmpfs and its "unified" mount are covered but still in
+# mountinfo. The second failed with `mount "cgroup" to "/sys/fs/cgroup": cgroup unified: No
+# such file or directory` (checked before the fix in mount.c's cgroup_mount_visible()); each
+# with and without a cgroup namespace.
+@test "cgroup on a v1-only host (no unified hierarchy): the v1 hierarchies once each, no cgroup2" {
 	requires cgroup_hybrid
 	command -v unshare >/dev/null || skip "test requires unshare"
-	local cgns
+	local cgns how prep h
+	local unmount='umount /sys/fs/cgroup/unified'
+	local view='d=$(mktemp -d "$BATS_TEST_TMPDIR/cgv1.XXXXXX") && mount --rbind /sys/fs/cgroup "$d" &&
+		mount -t tmpfs -o mode=755 v1view /sys/fs/cgroup &&
+		for m in "$d"/*; do
+			[ "$(stat -f -c %T "$m")" = cgroupfs ] || continue
+			mkdir "/sys/fs/cgroup/${m##*/}" && mount --bind "$m" "/sys/fs/cgroup/${m##*/}" || exit 1
+		done && umount -l "$d" && rmdir "$d"'
+	export BATS_TEST_TMPDIR
 	update_config '.process.args = ["/bin/sh", "-c", "cat /proc/self/mountinfo; ls /sys/fs/cgroup"]'
-	for cgns in false true; do
-		if $cgns; then
-			update_config '.linux.namespaces |= (map(select(.type != "cgroup")) + [{"type": "cgroup"}])'
-		else
-			update_config '.linux.namespaces |= map(select(.type != "cgroup"))'
-		fi
-		run unshare -m --propagation private sh -c \
-			'umount /sys/fs/cgroup/unified && ! grep -q " cgroup2 " /proc/self/mountinfo && exec "$@"' \
-			sh "$OCIRT" --root "$OCIRT_ROOT" run -b "$BUNDLE" "$CID"
-		echo "cgroupns=$cgns status=$status: $output" >&2
-		[ "$status" -eq 0 ]
-		[ "$(mnt /sys/fs/cgroup | awk '{print $9}')" = tmpfs ]
-		[ "$(mnt /sys/fs/cgroup/memory | awk '{print $9}')" = cgroup ]
-		[ "$(mnt /sys/fs/cgroup/pids | awk '{print $9}')" = cgroup ]
-		[[ "$(mnt_opts /sys/fs/cgroup/memory)" == ro,nosuid,nodev,noexec* ]]
-		! grep -q ' - cgroup2 ' <<<"$output"
-		! grep -qx unified <<<"$output"
+	for how in unmount view; do
+		prep=${!how}
+		for cgns in false true; do
+			if $cgns; then
+				update_config '.linux.namespaces |= (map(select(.type != "cgroup")) + [{"type": "cgroup"}])'
+			else
+				update_config '.linux.namespaces |= map(select(.type != "cgroup"))'
+			fi
+			run unshare -m --propagation private sh -c "$prep"' &&
+				[ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" != cgroup2fs ] && exec "$@"' \
+				sh "$OCIRT" --root "$OCIRT_ROOT" run -b "$BUNDLE" "$CID"
+			echo "$how, cgroupns=$cgns, status=$status: $output" >&2
+			[ "$status" -eq 0 ]
+			[ "$(mnt /sys/fs/cgroup | awk '{print $9}')" = tmpfs ]
+			for h in memory pids cpu; do
+				[ "$(awk -v p="/sys/fs/cgroup/$h" '$5 == p {print $9}' <<<"$output")" = cgroup ]
+			done
+			[[ "$(mnt_opts /sys/fs/cgroup/memory)" == ro,nosuid,nodev,noexec* ]]
+			! grep -q ' - cgroup2 ' <<<"$output"
+			! grep -qx unified <<<"$output"
+		done
 	done
 	# the host still has its unified hierarchy
-	mountpoint -q /sys/fs/cgroup/unified
+	[ "$(stat -f -c %T /sys/fs/cgroup/unified)" = cgroup2fs ]
 }
 
 @test "overlay: options are passed as filesystem data" {
