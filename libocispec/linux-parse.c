@@ -224,10 +224,22 @@ void parse_linux_obj(struct jp *p, const struct jnode *v, struct oci_linux *l)
 		      (void **)&l->net_devices, &l->net_devices_len);
 	if ((o = jp_enter(p, v, "memoryPolicy", JP_OPT, &mark))) {
 		struct oci_memory_policy *mp = l->memory_policy = xnew0(struct oci_memory_policy, 1);
-		jp_enum(p, o, "mode", JP_REQ, oci_memory_policy_modes, "memory policy mode", &mp->mode);
+		/* runc's words ("invalid memory policy ..."), which its tests match; an empty
+		 * object is no policy at all (runc), a mode is needed with nodes or flags */
+		char buf[128];
+		if (jp_str(p, o, "mode", JP_OPT, &mp->mode) && !str_in(mp->mode, oci_memory_policy_modes))
+			jp_fail_at(p, "mode", "invalid memory policy mode %s", jp_quote(mp->mode, buf, sizeof(buf)));
 		jp_str(p, o, "nodes", JP_OPT, &mp->nodes);
-		if (jp_strv(p, o, "flags", JP_OPT, &mp->flags))
-			jp_strv_enum(p, "flags", mp->flags, oci_memory_policy_flags, "memory policy flag");
+		jp_strv(p, o, "flags", JP_OPT, &mp->flags);
+		for (i = 0; mp->flags && mp->flags[i]; i++)
+			if (!str_in(mp->flags[i], oci_memory_policy_flags)) {
+				size_t m = jp_push_key(p, "flags");
+				jp_push_index(p, i);
+				jp_fail(p, "invalid memory policy flag %s", jp_quote(mp->flags[i], buf, sizeof(buf)));
+				jp_pop(p, m);
+			}
+		if (!mp->mode && (mp->nodes || (mp->flags && mp->flags[0])))
+			jp_fail_at(p, "mode", "invalid memory policy mode: required with nodes or flags");
 		jp_pop(p, mark);
 	}
 }

@@ -441,6 +441,11 @@ static int step_io_priority(struct ocirt_init *c, struct ocirt_error **err)
 	return ocirt_process_io_priority(proc(c), err);
 }
 
+static int step_memory_policy(struct ocirt_init *c, struct ocirt_error **err)
+{
+	return ocirt_process_memory_policy(c->config->linux_ ? c->config->linux_->memory_policy : NULL, err);
+}
+
 static int step_personality(struct ocirt_init *c, struct ocirt_error **err)
 {
 	return ocirt_process_personality(c->config->linux_ ? c->config->linux_->personality : NULL, err);
@@ -671,6 +676,8 @@ static const struct step steps[] = {
 	 * before the user switch; after the last fork (a deadline task cannot fork) */
 	{ "scheduler", step_scheduler, true },
 	{ "ioPriority", step_io_priority, true },
+	/* inherited across execve, like the rest of this group */
+	{ "memory policy", step_memory_policy, true },
 	/* the personality syscall may be denied by the container's own seccomp filter */
 	{ "personality", step_personality },
 	/* exec transitions (attr/exec needs the container's /proc): after every mount and

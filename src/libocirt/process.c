@@ -226,6 +226,52 @@ int ocirt_process_cpu_affinity(const struct oci_process *p, bool exec, struct oc
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	int value;
+} mempolicy_names[] = {
+	/* the kernel's MPOL_* and MPOL_F_* values (linux/mempolicy.h) */
+	{ "MPOL_DEFAULT", 0 },
+	{ "MPOL_PREFERRED", 1 },
+	{ "MPOL_BIND", 2 },
+	{ "MPOL_INTERLEAVE", 3 },
+	{ "MPOL_LOCAL", 4 },
+	{ "MPOL_PREFERRED_MANY", 5 },
+	{ "MPOL_WEIGHTED_INTERLEAVE", 6 },
+	{ "MPOL_F_NUMA_BALANCING", 1 << 13 },
+	{ "MPOL_F_RELATIVE_NODES", 1 << 14 },
+	{ "MPOL_F_STATIC_NODES", 1 << 15 },
+};
+
+static int mempolicy_value(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(mempolicy_names); i++)
+		if (streq(mempolicy_names[i].name, name))
+			return mempolicy_names[i].value;
+	return 0;
+}
+
+int ocirt_process_memory_policy(const struct oci_memory_policy *mp, struct ocirt_error **err)
+{
+	if (!mp || !mp->mode)
+		return 0;
+	int mode = mempolicy_value(mp->mode);
+	for (size_t i = 0; mp->flags && mp->flags[i]; i++)
+		mode |= mempolicy_value(mp->flags[i]);
+	cpu_set_t *nodes = NULL;
+	size_t size = 0;
+	if (mp->nodes && *mp->nodes && ocirt_process_parse_cpus(mp->nodes, &nodes, &size) < 0)
+		return ocirt_error_setx(err, EINVAL, "invalid memory policy nodes \"%s\"", mp->nodes);
+	long r = syscall(SYS_set_mempolicy, mode, (unsigned long *)nodes, nodes ? size * 8 : 0);
+	int e = errno;
+	CPU_FREE(nodes);
+	if (r < 0)
+		/* Go's lower-case errno words: runc's test matches "set_mempolicy ... invalid argument" */
+		return ocirt_error_setx(err, e, "set_mempolicy %s %s: %s", mp->mode, mp->nodes ? mp->nodes : "",
+					e == EINVAL ? "invalid argument" : strerror(e));
+	return 0;
+}
+
 int ocirt_process_personality(const struct oci_personality *pers, struct ocirt_error **err)
 {
 	if (!pers || !pers->domain)

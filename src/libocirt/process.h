@@ -22,12 +22,15 @@ int ocirt_process_oom_score_adj(const struct oci_process *p, struct ocirt_error 
 int ocirt_process_scheduler(const struct oci_process *p, const char *cpuset_cpus, struct ocirt_error **err);
 /* process.ioPriority through ioprio_set(2) for the process itself (runc 1.2). */
 int ocirt_process_io_priority(const struct oci_process *p, struct ocirt_error **err);
-/* The CPU list syntax of execCPUAffinity and cpuset.cpus ("0-3,8"): 0, or -EINVAL. */
+/* The list syntax of execCPUAffinity, cpuset.cpus and NUMA nodes ("0-3,8") into a bitmask
+ * (cpu_set_t: words of unsigned long, as the kernel's bitmaps): 0, or -EINVAL. */
 int ocirt_process_parse_cpus(const char *list, cpu_set_t **ret, size_t *ret_size);
 /* The CPU affinity the process runs with, as runc 1.2+: execCPUAffinity.final for an exec
  * process when given, else every CPU (the kernel narrows it to the cgroup's cpuset), so that
  * the affinity of whoever ran the runtime (taskset, systemd's CPUAffinity) does not leak in. */
 int ocirt_process_cpu_affinity(const struct oci_process *p, bool exec, struct ocirt_error **err);
+/* linux.memoryPolicy through set_mempolicy(2) (runc 1.4); an empty object sets nothing. */
+int ocirt_process_memory_policy(const struct oci_memory_policy *mp, struct ocirt_error **err);
 /* linux.personality: the execution domain (flags are ignored, as runc does). */
 int ocirt_process_personality(const struct oci_personality *pers, struct ocirt_error **err);
 /* setgroups(additionalGids, or none), setresgid, setresuid; setgroups EPERM in a user

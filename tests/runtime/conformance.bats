@@ -202,3 +202,50 @@ allowed_cpus() {
 	[[ "$output" == *'.process.execCPUAffinity.initial: invalid CPU list \"0-\"'* ]]
 	no_state_left "$CID"
 }
+
+# --- linux.memoryPolicy (runc 1.4) -------------------------------------------------------
+
+# The policy of the first mapping, as numa_maps shows it ("interleave:0", "default").
+NUMA_POLICY='head -n 1 /proc/self/numa_maps | cut -d " " -f 2'
+
+@test "linux.memoryPolicy: the mode, nodes and flags reach the init and exec processes; {} is no policy" {
+	[ -e /proc/self/numa_maps ] || skip "test requires NUMA support (/proc/self/numa_maps)"
+	local mp want
+	while IFS='|' read -r mp want; do
+		update_config ".linux.memoryPolicy = $mp"
+		sh_args "$NUMA_POLICY"
+		ocirt run -b "$BUNDLE" "$CID"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$want" ] || fail "$mp: \"$output\", expected \"$want\""
+		ocirt delete "$CID"
+	done <<-'EOF'
+		{"mode": "MPOL_INTERLEAVE", "nodes": "0"}|interleave:0
+		{"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_STATIC_NODES"]}|bind=static:0
+		{}|default
+		{"mode": "MPOL_DEFAULT"}|default
+	EOF
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_PREFERRED", "nodes": "0", "flags": ["MPOL_F_RELATIVE_NODES"]}'
+	set_args /bin/sleep 100
+	run_detached_quiet
+	ocirt exec "$CID" /bin/sh -c "$NUMA_POLICY"
+	[ "$status" -eq 0 ]
+	[ "$output" = prefer=relative:0 ]
+}
+
+@test "linux.memoryPolicy: runc's errors for a bad mode, flag, missing mode, node list, or what the kernel refuses" {
+	local mp want
+	while IFS='|' read -r mp want; do
+		update_config ".linux.memoryPolicy = $mp"
+		ocirt run -b "$BUNDLE" "$CID"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"$want"* ]] || fail "$mp: $output"
+		no_state_left "$CID"
+	done <<-'EOF'
+		{"mode": "INTERLEAVE", "nodes": "0"}|.linux.memoryPolicy.mode: invalid memory policy mode
+		{"mode": "MPOL_PREFERRED", "nodes": "0", "flags": ["MPOL_F_RELATIVE_NODES", "badflag"]}|.linux.memoryPolicy.flags[1]: invalid memory policy flag
+		{"nodes": "0-7"}|invalid memory policy mode
+		{"mode": "MPOL_BIND", "nodes": "0-9876543210", "flags": []}|invalid memory policy node
+		{"mode": "MPOL_DEFAULT", "nodes": "0-7", "flags": ["MPOL_F_NUMA_BALANCING", "MPOL_F_STATIC_NODES"]}|set_mempolicy
+	EOF
+	[[ "$output" == *"set_mempolicy"*"invalid argument"* ]]
+}
