@@ -540,12 +540,19 @@ static int step_exec_lookup(struct ocirt_init *c, struct ocirt_error **err)
 	return ocirt_process_find_exec(proc(c)->args ? proc(c)->args[0] : NULL, c->env, &c->exec_path, err);
 }
 
+/* Every fd above stdio and the passed-through ones, except those the init still needs until
+ * execve: marked close-on-exec, or closed now. */
+static int close_unneeded_fds(struct ocirt_init *c, bool now)
+{
+	int keep[] = { c->sync_fd, c->state_dirfd, c->log_fd, c->seccomp_notify_fd };
+	return close_fds_from(3 + c->extra_fds, keep, ARRAY_SIZE(keep), now);
+}
+
 static int step_close_fds(struct ocirt_init *c, struct ocirt_error **err)
 {
 	/* fds the init still needs until execve keep O_CLOEXEC; everything else above stdio
 	 * and the passed-through fds gets it too, and the passed-through ones lose it. */
-	int keep[] = { c->sync_fd, c->state_dirfd, c->log_fd, c->seccomp_notify_fd };
-	int r = close_fds_from(3 + c->extra_fds, keep, ARRAY_SIZE(keep), false);
+	int r = close_unneeded_fds(c, false);
 	if (r < 0)
 		return ocirt_error_set(err, -r, "mark fds close-on-exec");
 	for (int fd = 3; fd < 3 + c->extra_fds; fd++) {
@@ -596,7 +603,11 @@ static int step_exec_fifo(struct ocirt_init *c, struct ocirt_error **err)
 	 * dumpable holding only the fifo, so that `exec` before `start` works (exe-protect.h) */
 	int fd = -1;
 	if (c->park_dumpable) {
-		int r = ocirt_exe_park(&c->state_dirfd, OCIRT_EXEC_FIFO, &fd, err);
+		/* what the caller leaked must not be reachable through our /proc/PID/fd either */
+		int r = close_unneeded_fds(c, true);
+		if (r < 0)
+			return ocirt_error_set(err, -r, "close fds");
+		r = ocirt_exe_park(&c->state_dirfd, OCIRT_EXEC_FIFO, &fd, err);
 		if (r < 0)
 			return r;
 	}

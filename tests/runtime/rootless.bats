@@ -225,7 +225,7 @@ maps_of() {
 @test "rootless: exec into a created (not started) container" {
 	rl_cid
 	rl_config '.process.args = ["/bin/sleep", "100"]'
-	as_user sh -c "exec '$RL_DIR/ocirt' create -b '$RL_BUNDLE' $CID </dev/null >/dev/null 2>&1"
+	as_user sh -c "exec '$RL_DIR/ocirt' create -b '$RL_BUNDLE' $CID </dev/null >/dev/null 2>&1 7</etc/passwd"
 	[ "$status" -eq 0 ]
 	rl_run state "$CID"
 	[ "$(jq -r .status <<<"$output")" = created ]
@@ -241,6 +241,15 @@ maps_of() {
 	[[ "$output" == *"/exec.fifo"* ]]
 	[[ "$output" != *" -> $RL_DIR/xdg/ocirt/$CID"$'\n'* && "$output" != *" -> $RL_DIR/xdg/ocirt/$CID" ]] ||
 		fail "the parked init holds the host's state directory"
+	# nor anything else the caller had open (fd 7 here): stdio, the fifo, the sync socket
+	local f t
+	for f in /proc/"$init"/fd/*; do
+		t=$(readlink "$f") || continue
+		case "${f##*/}:$t" in
+		[012]:* | *:"$RL_DIR/xdg/ocirt/$CID/exec.fifo" | *:socket:*) ;;
+		*) fail "the parked init holds fd ${f##*/}: $t" ;;
+		esac
+	done
 	# the binary is not the user's to write: no sealed copy was needed
 	[ "$(readlink "/proc/$init/exe")" = "$RL_DIR/ocirt" ]
 	# and the container still starts afterwards
