@@ -361,16 +361,22 @@ static const char *env_get(char *const *env, const char *name)
 	return NULL;
 }
 
-static void env_set(char ***env, const char *name, const char *value)
+/* NAME=VALUE (taken over) replaces the entry of NAME in place, or comes last. */
+static void env_put(char ***env, char *entry)
 {
-	size_t len = strlen(name);
+	size_t len = strcspn(entry, "=");
 	for (size_t i = 0; *env && (*env)[i]; i++)
-		if (strncmp((*env)[i], name, len) == 0 && (*env)[i][len] == '=') {
+		if (strncmp((*env)[i], entry, len) == 0 && (*env)[i][len] == '=') {
 			free((*env)[i]);
-			(*env)[i] = xasprintf("%s=%s", name, value);
+			(*env)[i] = entry;
 			return;
 		}
-	strv_push(env, xasprintf("%s=%s", name, value));
+	strv_push(env, entry);
+}
+
+static void env_set(char ***env, const char *name, const char *value)
+{
+	env_put(env, xasprintf("%s=%s", name, value));
 }
 
 /* HOME of uid from the container's /etc/passwd, "/" when not found (runc's fallback). */
@@ -401,10 +407,13 @@ static char *home_of(uid_t uid)
 
 char **ocirt_process_env(const struct oci_process *p, int listen_fds)
 {
-	char **env = strv_copy(p->env);
-	if (!env)
-		env = xnew0(char *, 1);
-	if (!env_get(env, "HOME")) {
+	/* runc's rules: a name given twice keeps its first place and its last value; an empty
+	 * HOME counts as none */
+	char **env = xnew0(char *, 1);
+	for (size_t i = 0; p->env && p->env[i]; i++)
+		env_put(&env, xstrdup(p->env[i]));
+	const char *h = env_get(env, "HOME");
+	if (!h || !*h) {
 		_cleanup_free_ char *home = home_of(p->user.uid);
 		env_set(&env, "HOME", home);
 	}

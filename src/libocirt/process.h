@@ -41,7 +41,8 @@ void ocirt_process_umask(const struct oci_process *p);
 /* mkdir -p cwd (as root, before the user switch: runc creates a missing cwd too). */
 int ocirt_process_cwd_create(const struct oci_process *p, struct ocirt_error **err);
 int ocirt_process_chdir(const struct oci_process *p, struct ocirt_error **err);
-/* process.env plus HOME (from /etc/passwd when missing) and the socket-activation pair. */
+/* process.env (a name given twice: its first place, its last value) plus HOME (from
+ * /etc/passwd when missing or empty) and the socket-activation pair, as runc. */
 char **ocirt_process_env(const struct oci_process *p, int listen_fds);
 /* Look args[0] up like Go's exec.LookPath in runc, in PATH of env, with runc's messages:
  *   "foo": executable file not found in $PATH

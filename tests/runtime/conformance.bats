@@ -249,3 +249,40 @@ NUMA_POLICY='head -n 1 /proc/self/numa_maps | cut -d " " -f 2'
 	EOF
 	[[ "$output" == *"set_mempolicy"*"invalid argument"* ]]
 }
+
+# --- process.env: runc's rules -----------------------------------------------------------
+
+@test "process.env: a name given twice keeps its first place and its last value; an empty HOME is replaced" {
+	local envs want
+	while IFS='|' read -r envs want; do
+		update_config ".process.env = $envs | .process.args = [\"/bin/env\"]"
+		ocirt run -b "$BUNDLE" "$CID"
+		[ "$status" -eq 0 ]
+		[ "$(paste -sd' ' <<<"$output")" = "$want" ] || fail "$envs: $(paste -sd' ' <<<"$output")"
+		ocirt delete "$CID"
+	done <<-'EOF'
+		["A=1", "B=2", "A=3", "PATH=/bin"]|A=3 B=2 PATH=/bin HOME=/root
+		["HOME=", "PATH=/bin"]|HOME=/root PATH=/bin
+		["HOME=/override", "HOME=", "PATH=/bin"]|HOME=/root PATH=/bin
+		["ONE=two", "ONE=", "PATH=/bin"]|ONE= PATH=/bin HOME=/root
+		["HOME=/override", "PATH=/bin"]|HOME=/override PATH=/bin
+	EOF
+	# exec: the same rules for --env on top of the config's
+	update_config '.process.env = ["A=1", "PATH=/bin"] | .process.args = ["/bin/sleep", "100"]'
+	run_detached_quiet
+	ocirt exec --env A=2 --env HOME= "$CID" /bin/env
+	[ "$status" -eq 0 ]
+	[ "$(paste -sd' ' <<<"$output")" = "A=2 PATH=/bin HOME=/root" ]
+}
+
+@test "process.env: an entry without '=' or with an empty name is refused with runc's words" {
+	update_config '.process.env = ["PATH=/bin", "NOEQ"]'
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'.process.env[1]: invalid environment variable: \"NOEQ\"'* ]]
+	update_config '.process.env = ["=x"]'
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"environment variable name can't be empty"* ]]
+	no_state_left "$CID"
+}
