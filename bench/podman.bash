@@ -17,7 +17,7 @@
 bench_podman() {
 	local engines=$SRC_DIR/../tests/engines pm=$WORK/pm img=localhost/ocirt-bench-busybox:latest
 	local ocishim=${OCISHIM:-$(dirname "${OCIRT_SRC_BIN:-/nonexistent}")/ocishim}
-	local conmon pair rt shim rtp shimp i f w c base_w base_c title
+	local conmon pair rt shim rtp shimp f w c base_w base_c title
 	local -a pairs=()
 	local -A skip
 	conmon=$(command -v conmon 2>/dev/null)
@@ -67,7 +67,7 @@ bench_podman() {
 			skip[$pair]="fails: $(grep -m1 -i error "$WORK/err" | cut -c1-160)"
 		fi
 	done
-	for i in $(seq "$ITER"); do
+	for _ in $(seq "$ITER"); do
 		for pair in "${pairs[@]}"; do
 			[ -z "${skip[$pair]:-}" ] || continue
 			rt=${pair%+*}
