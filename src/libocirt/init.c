@@ -524,9 +524,26 @@ static int step_no_new_privs(struct ocirt_init *c, struct ocirt_error **err)
 	return ocirt_caps_set_no_new_privs(proc(c)->no_new_privileges, err);
 }
 
+/* runc's order: chdir while still root with every capability (a cwd the runtime may enter
+ * but the process's user may not); on EACCES/EPERM try again as that user, later. */
+static int step_cwd_early(struct ocirt_init *c, struct ocirt_error **err)
+{
+	_cleanup_(ocirt_error_freep) struct ocirt_error *e = NULL;
+	int r = ocirt_process_chdir(proc(c), &e);
+	if (r == -EACCES || r == -EPERM)
+		return 0;
+	if (r < 0) {
+		if (err)
+			*err = TAKE_PTR(e);
+		return r;
+	}
+	c->cwd_done = true;
+	return 0;
+}
+
 static int step_cwd(struct ocirt_init *c, struct ocirt_error **err)
 {
-	return ocirt_process_chdir(proc(c), err);
+	return c->cwd_done ? 0 : ocirt_process_chdir(proc(c), err);
 }
 
 static int step_seccomp(struct ocirt_init *c, struct ocirt_error **err)
@@ -697,6 +714,8 @@ static const struct step steps[] = {
 	/* seccomp while we still hold CAP_SYS_ADMIN, when the final caps lack it */
 	{ "seccomp (privileged)", step_seccomp_early },
 	/* PR_CAPBSET_DROP needs CAP_SETPCAP: before the user switch */
+	/* first try at the cwd: before the user switch and the capability drop */
+	{ "cwd", step_cwd_early },
 	{ "bounding", step_bounding },
 	{ "user", step_user },
 	/* after the user switch (KEEPCAPS kept the permitted set across setuid) */

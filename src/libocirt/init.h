@@ -53,6 +53,7 @@ struct ocirt_init {
 	char *exec_path;
 	char **env;
 	bool seccomp_loaded;
+	bool cwd_done; /* the chdir succeeded before the user switch (runc's first try) */
 	size_t nsteps;
 	uint64_t marks[OCIRT_INIT_MAX_STEPS]; /* end of each step (monotonic ns) when t0 != 0 */
 };

@@ -286,3 +286,23 @@ NUMA_POLICY='head -n 1 /proc/self/numa_maps | cut -d " " -f 2'
 	[[ "$output" == *"environment variable name can't be empty"* ]]
 	no_state_left "$CID"
 }
+
+# --- cwd: runc's two tries ---------------------------------------------------------------
+
+@test "cwd: entered before the user switch when only the runtime may, after it when only the user may" {
+	# /root 0700 root: uid 42 cannot enter it, the runtime can (runc chdirs first as root)
+	chmod 700 "$BUNDLE/rootfs/root"
+	update_config '.process.cwd = "/root" | .process.user.uid = 42 | .process.args = ["/bin/pwd"]'
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[ "$output" = /root ]
+	ocirt delete "$CID"
+
+	# /root 0700 uid 42: exec --user 0 (no CAP_DAC_OVERRIDE in the final set) still gets in
+	chown 42 "$BUNDLE/rootfs/root"
+	update_config '.process.args = ["/bin/sleep", "100"]'
+	run_detached_quiet
+	ocirt exec --user 0 "$CID" /bin/pwd
+	[ "$status" -eq 0 ]
+	[ "$output" = /root ]
+}
