@@ -396,19 +396,9 @@ static int do_exec(struct exec_state *s, struct ocirt_context *ctx, const char *
 	r = ocirt_exe_protect_ensure(ctx, ptrace_reach || ocirt_exe_protect_ptrace_reach(c), &s->ns, false, err);
 	if (r < 0)
 		return r;
-	r = ocirt_caps_prepare(c->process->capabilities, &s->caps, err);
+	r = ocirt_process_prepare_privileges(ctx, c, &s->caps, &s->seccomp, err);
 	if (r < 0)
 		return r;
-	r = ocirt_lsm_validate(c, err);
-	if (r < 0)
-		return r;
-	if (c->linux_ && c->linux_->seccomp) {
-		_cleanup_free_ char *cache = ocirt_seccomp_cache_dir(ctx->state_root);
-		r = ocirt_seccomp_compile(c->linux_->seccomp, cache, &s->seccomp, err);
-		if (r < 0)
-			return r;
-		ocirt_timing_mark("seccomp compile");
-	}
 	struct ocirt_cgroup *cg = s->status->cgroup;
 	r = apply_sub_cgroups(cg, o->cgroups, err);
 	if (r < 0)

@@ -21,7 +21,12 @@
 #include "common/proc-util.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
+#include "common/timing.h"
+#include "libocirt/caps.h"
+#include "libocirt/container.h"
+#include "libocirt/lsm.h"
 #include "libocirt/process.h"
+#include "libocirt/seccomp.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -487,6 +492,26 @@ int ocirt_process_check_preserved_fds(int first, int n, struct ocirt_error **err
 		struct stat st;
 		if (fstat(fd, &st) < 0)
 			return ocirt_error_set(err, errno, "unable to stat preserved-fd %d (of %d)", fd - first, n);
+	}
+	return 0;
+}
+
+int ocirt_process_prepare_privileges(struct ocirt_context *ctx, const struct oci_config *c, struct ocirt_caps **caps,
+				     struct ocirt_seccomp **seccomp, struct ocirt_error **err)
+{
+	int r = ocirt_caps_prepare(c->process->capabilities, caps, err);
+	if (r < 0)
+		return r;
+	/* SECURITY: SELinux/AppArmor labels the host can't apply fail before any namespace */
+	r = ocirt_lsm_validate(c, err);
+	if (r < 0)
+		return r;
+	if (c->linux_ && c->linux_->seccomp) {
+		_cleanup_free_ char *cache = ocirt_seccomp_cache_dir(ctx->state_root);
+		r = ocirt_seccomp_compile(c->linux_->seccomp, cache, seccomp, err);
+		if (r < 0)
+			return r;
+		ocirt_timing_mark("seccomp compile");
 	}
 	return 0;
 }

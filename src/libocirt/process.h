@@ -10,6 +10,16 @@
 #include "common/error.h"
 #include "libocispec/oci-config.h"
 
+struct ocirt_caps;
+struct ocirt_context;
+struct ocirt_seccomp;
+/* Before any fork, in the parent: the process's capability sets (*caps), its SELinux/AppArmor
+ * labels checked against the host (a label the host cannot apply fails before any namespace)
+ * and its seccomp filter compiled (*seccomp, NULL without linux.seccomp; through the BPF cache
+ * of the state root). */
+int ocirt_process_prepare_privileges(struct ocirt_context *ctx, const struct oci_config *c, struct ocirt_caps **caps,
+				     struct ocirt_seccomp **seccomp, struct ocirt_error **err);
+
 /* process.rlimits. An EPERM names the limit and the hard limit in force:
  * "setrlimit RLIMIT_NOFILE (soft 30000, hard 30000): the hard limit is 20000 and raising it
  *  needs CAP_SYS_RESOURCE: Operation not permitted". */

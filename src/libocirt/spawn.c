@@ -356,20 +356,9 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 	r = ocirt_cgroup_new(ctx->systemd_cgroup, rootless, &s->cg, err);
 	if (r < 0)
 		return r;
-	r = ocirt_caps_prepare(c->process->capabilities, &s->caps, err);
+	r = ocirt_process_prepare_privileges(ctx, c, &s->caps, &s->seccomp, err);
 	if (r < 0)
 		return r;
-	/* SECURITY: SELinux/AppArmor labels the host can't apply fail before any namespace */
-	r = ocirt_lsm_validate(c, err);
-	if (r < 0)
-		return r;
-	if (c->linux_ && c->linux_->seccomp) {
-		_cleanup_free_ char *cache = ocirt_seccomp_cache_dir(ctx->state_root);
-		r = ocirt_seccomp_compile(c->linux_->seccomp, cache, &s->seccomp, err);
-		if (r < 0)
-			return r;
-		ocirt_timing_mark("seccomp compile");
-	}
 	r = ocirt_mount_idmap_prepare(c, s->bundle->path, &s->idmapped, &s->n_idmapped, err);
 	if (r < 0)
 		return r;
