@@ -80,15 +80,6 @@ int ocirt_lsm_validate(const struct oci_config *c, struct ocirt_error **err)
 	return 0;
 }
 
-char *ocirt_lsm_format_mount_label(const char *data, const char *label)
-{
-	if (!set(label) || !ocirt_selinux_enabled())
-		return data ? xstrdup(data) : NULL;
-	if (!data || !*data)
-		return xasprintf("context=\"%s\"", label);
-	return xasprintf("%s,context=\"%s\"", data, label);
-}
-
 /* follow: setfilecon (the target of a /proc/self/fd link), else lsetfilecon; what names
  * the file in the error (path, or the caller's name for it). */
 static int set_file_label(const char *path, bool follow, const char *what, const char *label,

@@ -10,8 +10,9 @@
  *   child, keyring step  ocirt_lsm_set_keyring_label()   right before creating the session
  *                                                         keyring (runc labels it with the
  *                                                         process label)
- *   mount.c              ocirt_lsm_format_mount_label()  data for tmpfs, devpts, shm-like
- *                                                         mounts: `context="<mountLabel>"`
+ *   mount.c              (appends `context="<mountLabel>"` to tmpfs and devpts data itself,
+ *                                                         unless given; rootfs.c hands it the
+ *                                                         label only when SELinux is on)
  *                        ocirt_lsm_set_fd_label()        the root of a mount that takes no
  *                                                         context= option (mqueue), right
  *                                                         after mounting it (runc)
@@ -34,9 +35,6 @@ bool ocirt_apparmor_enabled(void);
 
 int ocirt_lsm_validate(const struct oci_config *c, struct ocirt_error **err);
 
-/* Returns malloc'd mount data: data unchanged (copied; NULL stays NULL) when label is NULL or
- * empty or SELinux is off, else data + ",context=\"<label>\"" (or just the context). */
-char *ocirt_lsm_format_mount_label(const char *data, const char *label);
 
 /* lsetfilecon(path, label); nothing when label is empty or SELinux is off; a filesystem
  * without label support (ENOTSUP) is not an error. */

@@ -471,9 +471,9 @@ exe_attack() {
 
 # The AppArmor exec transition is written to /proc/thread-self/attr: through procfs only. An
 # image without a proc mount and fake attr files would otherwise run unconfined, silently.
-# Not checked against an unprotected build on the development host (no AppArmor there); the
-# VM harness's apparmor guest runs it. Before the fstatfs() check in lsm.c, the write went to
-# the fake file and the start succeeded.
+# Runs in the VM harness's apparmor guest (no AppArmor on the development host). Checked there
+# against a build without the fstatfs() check in lsm.c: the write went to the fake file, the
+# start succeeded and this test failed.
 @test "apparmor: the exec label is written to procfs, not to an image's fake /proc" {
 	requires apparmor
 	update_config 'del(.mounts[] | select(.destination == "/proc")) | .linux.maskedPaths = [] | .linux.readonlyPaths = []
