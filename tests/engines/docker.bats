@@ -58,20 +58,12 @@ teardown() {
 # dk ARGS...: bats `run` of the docker CLI, logged for failures.
 # DK_EXPECT=N: the expected status (silences bats' warning for 126/127).
 dk() {
-	run ${DK_EXPECT:+-$DK_EXPECT} timeout 60 docker "$@"
-	echo "docker $* (status=$status):" >&2
-	echo "$output" >&2
+	engine_cli "${DK_EXPECT:-}" "docker $*" timeout 60 docker "$@"
 }
 
 # dk_run [docker run flags...] -- CMD...: docker run with ocirt and the local image.
 dk_run() {
-	local flags=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		flags+=("$1")
-		shift
-	done
-	shift
-	dk run --pull never --network none --runtime ocirt "${flags[@]}" "$ENGINE_IMAGE_REF" "$@"
+	engine_run_image dk --runtime ocirt "$@"
 }
 
 start_sleeper() {

@@ -30,6 +30,29 @@ engine_build_image() {
 	bash "$ENGINES_DIR/mkimage.sh" "$1" "$BUSYBOX" "$ENGINE_IMAGE_REF"
 }
 
+# engine_cli EXPECT LABEL CMD...: bats `run` of an engine's CLI, its output logged for failures.
+# EXPECT: the expected status or empty (silences bats' warning for 126/127).
+engine_cli() {
+	local expect=$1 label=$2
+	shift 2
+	run ${expect:+-$expect} "$@"
+	echo "$label (status=$status):" >&2
+	echo "$output" >&2
+}
+
+# engine_run_image CLI [run flags...] -- CMD...: `CLI run` of the local image without a
+# network (CLI: the test's logged wrapper, dk/pm/rl).
+engine_run_image() {
+	local cli=$1 flags=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		flags+=("$1")
+		shift
+	done
+	shift
+	"$cli" run --pull never --network none "${flags[@]}" "$ENGINE_IMAGE_REF" "$@"
+}
+
 # wait_until TIMEOUT_S CMD...: poll CMD every 0.1 s.
 wait_until() {
 	local t=$1 i

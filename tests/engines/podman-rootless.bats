@@ -88,19 +88,11 @@ teardown() {
 }
 
 rl() { # rl ARGS...: bats `run` of rl_podman, logged
-	run ${PM_EXPECT:+-$PM_EXPECT} rl_podman "$@"
-	echo "rootless podman $* (status=$status):" >&2
-	echo "$output" >&2
+	engine_cli "${PM_EXPECT:-}" "rootless podman $*" rl_podman "$@"
 }
 
 rl_run() { # rl_run [flags] -- CMD...
-	local flags=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		flags+=("$1")
-		shift
-	done
-	shift
-	rl run --pull never --network none "${flags[@]}" "$ENGINE_IMAGE_REF" "$@"
+	engine_run_image rl "$@"
 }
 
 @test "podman rootless: root in the container is the user outside (subuid mapping)" {

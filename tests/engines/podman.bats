@@ -64,22 +64,13 @@ teardown() {
 # pm ARGS...: bats `run` of podman, logged for failures. PM_EXPECT=N: the expected
 # status (silences bats' warning for 126/127); PM_TIMEOUT=S: a hang limit other than 90 s.
 pm() {
-	run ${PM_EXPECT:+-$PM_EXPECT} timeout "${PM_TIMEOUT:-90}" podman "$@"
-	echo "podman $* (status=$status):" >&2
-	echo "$output" >&2
+	engine_cli "${PM_EXPECT:-}" "podman $*" timeout "${PM_TIMEOUT:-90}" podman "$@"
 }
 
 # pm_run [podman run flags...] -- CMD...: podman run of the local image, no network, in
 # the suite's cgroup parent.
 pm_run() {
-	local flags=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		flags+=("$1")
-		shift
-	done
-	shift
-	pm run --pull never --network none --cgroup-parent "$PM_CGPARENT" "${flags[@]}" \
-		"$ENGINE_IMAGE_REF" "$@"
+	engine_run_image pm --cgroup-parent "$PM_CGPARENT" "$@"
 }
 
 # pm_script CMDLINE: run CMDLINE under script(1) (a pty for podman -t), stdin from $PM_IN
