@@ -170,8 +170,12 @@ static int build_process(struct oci_config *c, const struct ocirt_exec_opts *o, 
 	p->args = strv_copy(o->args);
 	p->has_terminal = true;
 	p->terminal = o->tty;
-	if (o->cwd)
+	if (o->cwd) {
+		/* runc refuses it before anything runs, in these words */
+		if (o->cwd[0] != '/')
+			return ocirt_error_setx(err, EINVAL, "Cwd must be an absolute path");
 		replace_str(&p->cwd, o->cwd);
+	}
 	for (size_t i = 0; o->env && o->env[i]; i++)
 		env_override(&p->env, o->env[i]);
 	if (o->has_user) {

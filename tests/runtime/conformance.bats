@@ -306,3 +306,11 @@ NUMA_POLICY='head -n 1 /proc/self/numa_maps | cut -d " " -f 2'
 	[ "$status" -eq 0 ]
 	[ "$output" = /root ]
 }
+
+@test "exec --cwd: a relative path is refused before anything runs, with runc's words" {
+	update_config '.process.args = ["/bin/sleep", "100"]'
+	run_detached_quiet
+	ocirt exec --cwd rel "$CID" /bin/pwd
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"Cwd must be an absolute path"* ]]
+}
