@@ -428,6 +428,11 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 		clone_flags = s->ns.new_flags;
 		if (into_fd < 0)
 			clone_flags &= ~CLONE_NEWCGROUP; /* after cgroup.procs, in the child */
+		/* The IPC namespace's mqueue root belongs to whoever creates it: cloned with the
+		 * user namespace it would be our host uid (nobody inside), so the child unshares it
+		 * once it is the user namespace's root, as runc does. */
+		if (clone_flags & CLONE_NEWUSER)
+			clone_flags &= ~CLONE_NEWIPC;
 	}
 	struct ocirt_init ic = {
 		.id = s->id,

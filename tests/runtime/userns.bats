@@ -106,6 +106,17 @@ maps() {
 	[ "$(cat "$OUT/mknod")" != 0 ]
 }
 
+@test "user namespace: /dev/mqueue belongs to the container's root, who may chmod it" {
+	# runc unshares the IPC namespace as the user namespace's root; created with it by
+	# clone, its mqueue root would be the runtime's host uid: nobody (65534) inside
+	userns_config
+	sh_args 'stat -c "%u %g" /dev/mqueue > /out/owner; chmod 1770 /dev/mqueue && echo ok > /out/chmod'
+	ocirt run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$OUT/owner")" = "0 0" ] || fail "/dev/mqueue is owned by $(cat "$OUT/owner")"
+	[ "$(cat "$OUT/chmod")" = ok ]
+}
+
 @test "user namespace without a network namespace: /sys is a bind of the host's" {
 	userns_config
 	update_config '.linux.namespaces |= map(select(.type != "network"))'
