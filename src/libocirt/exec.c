@@ -145,6 +145,17 @@ static int load_process_json(const char *path, struct oci_process **ret, struct 
 	return oci_process_parse(data, len, "process.json", ret, NULL, err);
 }
 
+/* runc refuses these before the process runs (its exec fails with 255) */
+static int check_env(const struct oci_process *p, struct ocirt_error **err)
+{
+	for (size_t i = 0; p->env && p->env[i]; i++) {
+		const char *why = ocirt_process_env_problem(p->env[i]);
+		if (why)
+			return ocirt_error_setx(err, EINVAL, "%s: \"%s\"", why, p->env[i]);
+	}
+	return 0;
+}
+
 /* runc's rules: --process replaces the container's process (the other process flags are
  * ignored); without it the container's process is the base, with the command line, the
  * terminal flag and every given flag applied. */
@@ -157,7 +168,7 @@ static int build_process(struct oci_config *c, const struct ocirt_exec_opts *o, 
 			return r;
 		oci_process_free(c->process);
 		c->process = p;
-		return 0;
+		return check_env(p, err);
 	}
 	if (!o->args || !o->args[0])
 		return ocirt_error_setx(err, EINVAL, "process args cannot be empty");
@@ -208,7 +219,7 @@ static int build_process(struct oci_config *c, const struct ocirt_exec_opts *o, 
 		replace_str(&p->apparmor_profile, o->apparmor);
 	if (o->process_label)
 		replace_str(&p->selinux_label, o->process_label);
-	return 0;
+	return check_env(p, err);
 }
 
 /* --- namespaces and cgroup --- */

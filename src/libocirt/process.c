@@ -410,6 +410,15 @@ static char *home_of(uid_t uid)
 	return xstrdup("/");
 }
 
+const char *ocirt_process_env_problem(const char *entry)
+{
+	if (!strchr(entry, '='))
+		return "invalid environment variable";
+	if (entry[0] == '=')
+		return "environment variable name can't be empty";
+	return NULL;
+}
+
 char **ocirt_process_env(const struct oci_process *p, int listen_fds)
 {
 	/* runc's rules: a name given twice keeps its first place and its last value; an empty

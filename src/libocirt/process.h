@@ -51,6 +51,9 @@ void ocirt_process_umask(const struct oci_process *p);
 /* mkdir -p cwd (as root, before the user switch: runc creates a missing cwd too). */
 int ocirt_process_cwd_create(const struct oci_process *p, struct ocirt_error **err);
 int ocirt_process_chdir(const struct oci_process *p, struct ocirt_error **err);
+/* runc's words for an env entry it refuses ("invalid environment variable", "environment
+ * variable name can't be empty"); NULL for a good one. */
+const char *ocirt_process_env_problem(const char *entry);
 /* process.env (a name given twice: its first place, its last value) plus HOME (from
  * /etc/passwd when missing or empty) and the socket-activation pair, as runc. */
 char **ocirt_process_env(const struct oci_process *p, int listen_fds);

@@ -234,11 +234,11 @@ static void check_process(struct checker *ck, const struct oci_config *c)
 					p->rlimits[i].type, j);
 				break;
 			}
-	for (size_t i = 0; p->env && p->env[i]; i++)
-		if (!strchr(p->env[i], '='))
-			problem(ck, ".process.env[%zu]: invalid environment variable: \"%s\"", i, p->env[i]);
-		else if (p->env[i][0] == '=')
-			problem(ck, ".process.env[%zu]: environment variable name can't be empty: \"%s\"", i, p->env[i]);
+	for (size_t i = 0; p->env && p->env[i]; i++) {
+		const char *why = ocirt_process_env_problem(p->env[i]);
+		if (why)
+			problem(ck, ".process.env[%zu]: %s: \"%s\"", i, why, p->env[i]);
+	}
 	check_scheduler(ck, p);
 	if (p->exec_cpu_affinity) {
 		const char *v[] = { p->exec_cpu_affinity->initial, p->exec_cpu_affinity->final };

@@ -287,6 +287,18 @@ NUMA_POLICY='head -n 1 /proc/self/numa_maps | cut -d " " -f 2'
 	no_state_left "$CID"
 }
 
+@test "exec: an env entry without '=' or with an empty name is refused (--env and --process), runc's words" {
+	update_config '.process.args = ["/bin/sleep", "100"]'
+	run_detached_quiet
+	ocirt exec --env NOEQ "$CID" /bin/true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *'invalid environment variable: \"NOEQ\"'* ]]
+	jq '.process | .args = ["/bin/env"] | .env = ["PATH=/bin", "=x"]' "$BUNDLE/config.json" >"$BATS_TEST_TMPDIR/p.json"
+	ocirt exec --process "$BATS_TEST_TMPDIR/p.json" "$CID"
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"environment variable name can't be empty: "'\"=x\"'* ]]
+}
+
 # --- cwd: runc's two tries ---------------------------------------------------------------
 
 @test "cwd: entered before the user switch when only the runtime may, after it when only the user may" {
