@@ -1313,18 +1313,25 @@ static char *own_cgroup_rel(const struct ocirt_mountinfo *mi, const struct cgrou
 	return NULL;
 }
 
-/* A cgroup or cgroup2 mount that its mount point shows. A covered mount keeps its mountinfo
- * line: a v1-only view of a hybrid host is a tmpfs over /sys/fs/cgroup with the v1 hierarchies
- * bound again, below it the old tmpfs still holds "unified" (and the first binds). statx's
- * mount ID (Linux 5.8); before that, the mount point must at least exist. */
-static bool cgroup_mount_visible(const struct ocirt_mountinfo *mi)
+/* A cgroup or cgroup2 mount of the host's cgroup tree (at /sys/fs/cgroup or right under it:
+ * a stray v1 mount elsewhere, lxcfs's or a debugging one, must not turn a v2 host into a v1
+ * layout) that its mount point shows. A covered mount keeps its mountinfo line: a v1-only view
+ * of a hybrid host is a tmpfs over /sys/fs/cgroup with the v1 hierarchies bound again, below it
+ * the old tmpfs still holds "unified" (and the first binds). statx's mount ID (Linux 5.8);
+ * before that, or when statx is refused (an old seccomp profile around us), the mount point
+ * must at least not be missing. */
+static bool host_cgroup_mount(const struct ocirt_mountinfo *mi)
 {
+	const char *mp = mi->mountpoint;
 	struct statx stx;
 
 	if (!streq(mi->fstype, "cgroup") && !streq(mi->fstype, "cgroup2"))
 		return false;
-	if (statx(AT_FDCWD, mi->mountpoint, AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+	if (!streq(mp, "/sys/fs/cgroup") &&
+	    (strncmp(mp, "/sys/fs/cgroup/", 15) != 0 || !mp[15] || strchr(mp + 15, '/')))
 		return false;
+	if (statx(AT_FDCWD, mp, AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+		return errno != ENOENT && errno != ENOTDIR;
 	return !(stx.stx_mask & STATX_MNT_ID) || stx.stx_mnt_id == (uint64_t)mi->id;
 }
 
@@ -1385,7 +1392,7 @@ static int do_cgroup(struct job *j, struct ocirt_error **err)
 		goto out;
 	}
 	for (i = 0; i < nmi; i++) {
-		if (!cgroup_mount_visible(&mis[i]))
+		if (!host_cgroup_mount(&mis[i]))
 			continue;
 		if (streq(mis[i].fstype, "cgroup"))
 			have_v1 = true;
@@ -1431,16 +1438,10 @@ static int do_cgroup(struct job *j, struct ocirt_error **err)
 		goto out;
 	}
 	for (i = 0; i < nmi; i++) {
-		const char *mp = mis[i].mountpoint, *base;
-		if (!cgroup_mount_visible(&mis[i]))
+		/* the hierarchies mounted right under the host's cgroup root directory */
+		if (!host_cgroup_mount(&mis[i]) || streq(mis[i].mountpoint, "/sys/fs/cgroup"))
 			continue;
-		base = strrchr(mp, '/');
-		base = base ? base + 1 : mp;
-		if (!*base)
-			continue;
-		/* only the hierarchies mounted right under the host's cgroup root directory */
-		if (strncmp(mp, "/sys/fs/cgroup/", 15) != 0 || strchr(mp + 15, '/'))
-			continue;
+		const char *base = mis[i].mountpoint + 15;
 		r = cgroup_hierarchy(j, tmpfs_fd, &mis[i], base, lines, nlines, err);
 		if (r < 0)
 			goto out;

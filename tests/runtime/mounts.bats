@@ -266,7 +266,7 @@ mnt_super() {
 # v1-only view, a tmpfs over /sys/fs/cgroup with the v1 hierarchies bound again (bench/run.sh
 # makes one for crun), where the old tmpfs and its "unified" mount are covered but still in
 # mountinfo. The second failed with `mount "cgroup" to "/sys/fs/cgroup": cgroup unified: No
-# such file or directory` (checked before the fix in mount.c's cgroup_mount_visible()); each
+# such file or directory` (checked before the fix in mount.c's host_cgroup_mount()); each
 # with and without a cgroup namespace.
 @test "cgroup on a v1-only host (no unified hierarchy): the v1 hierarchies once each, no cgroup2" {
 	requires cgroup_hybrid
@@ -305,6 +305,27 @@ mnt_super() {
 	done
 	# the host still has its unified hierarchy
 	[ "$(stat -f -c %T /sys/fs/cgroup/unified)" = cgroup2fs ]
+}
+
+# A pure v2 view (cgroup2 over /sys/fs/cgroup in a private mount namespace) plus a stray named v1
+# hierarchy mounted elsewhere (lxcfs, a debugging mount): the container still gets cgroup2, as
+# under runc; only mounts of the host's cgroup tree decide the layout (mount.c's
+# host_cgroup_mount(); before, the stray mount gave an empty tmpfs).
+@test "cgroup on a v2 host with a stray v1 mount elsewhere: still cgroup2" {
+	requires cgroup_hybrid
+	command -v unshare >/dev/null || skip "test requires unshare"
+	local stray="$BATS_TEST_TMPDIR/stray"
+	mkdir -p "$stray"
+	export stray
+	update_config '.process.args = ["/bin/sh", "-c", "cat /proc/self/mountinfo"]'
+	run unshare -m --propagation private sh -c 'mount -t cgroup2 none /sys/fs/cgroup &&
+		mount -t cgroup -o none,name=ocirt-stray-$$ none "$stray" && exec "$@"' \
+		sh "$OCIRT" --root "$OCIRT_ROOT" run -b "$BUNDLE" "$CID"
+	echo "status=$status: $output" >&2
+	[ "$status" -eq 0 ]
+	# the file system type follows the "-" separator (after the optional fields)
+	[ "$(mnt /sys/fs/cgroup | awk '{for (i = 7; i < NF; i++) if ($i == "-") {print $(i + 1); exit}}')" = cgroup2 ]
+	! grep -q ' - cgroup ' <<<"$output"
 }
 
 @test "overlay: options are passed as filesystem data" {
