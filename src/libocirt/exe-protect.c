@@ -18,10 +18,9 @@
  * /proc/<pid>/exe then reaches cannot be written, truncated or grown. Cost: a copy of the
  * file plus one execve per such start or exec, measured in docs/SECURITY.md.
  *
- * Rootless, the init parks dumpable between create and start (ocirt_exe_park): an
- * unprivileged `exec` must open its /proc/PID/ns files (runc's parked init is dumpable too).
- * It then holds the exec fifo but not the host's state directory, and when the caller (the
- * container's root) may write the binary, create runs from the sealed copy as above. */
+ * The init parks non-dumpable between create and start, rootless too: an unprivileged
+ * `exec` into a created container cannot open its /proc/PID/ns files (runc's parked init is
+ * dumpable; see docs/SECURITY.md for why ocirt's, a fork of the CLI, is not). */
 #include "config.h"
 
 #include <errno.h>
@@ -140,27 +139,13 @@ static int sealed_copy(int *ret, struct ocirt_error **err)
 	return 0;
 }
 
-bool ocirt_exe_park_dumpable(const struct ocirt_ns_plan *ns)
-{
-	if (!own_userns(ns))
-		return false;
-	cap_t caps = cap_get_proc();
-	cap_flag_value_t v = CAP_CLEAR;
-	if (caps)
-		cap_get_flag(caps, CAP_SYS_PTRACE, CAP_EFFECTIVE, &v);
-	cap_free(caps);
-	return v != CAP_SET;
-}
-
 int ocirt_exe_protect_ensure(struct ocirt_context *ctx, bool reach, const struct ocirt_ns_plan *ns,
-			     bool park_dumpable, struct ocirt_error **err)
+			     struct ocirt_error **err)
 {
 	bool reexecuted = getenv(REEXEC_ENV) != NULL;
 	if (reexecuted)
 		unsetenv(REEXEC_ENV);
-	bool needed = (reach && !own_userns(ns)) ||
-		      (park_dumpable && faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) == 0);
-	if (!needed || !ctx->argv || running_sealed())
+	if (!reach || own_userns(ns) || !ctx->argv || running_sealed())
 		return 0;
 	if (reexecuted)
 		return ocirt_error_setx(err, ELOOP, "re-executed from a sealed copy of the runtime, but /proc/self/exe "
@@ -169,35 +154,12 @@ int ocirt_exe_protect_ensure(struct ocirt_context *ctx, bool reach, const struct
 	int r = sealed_copy(&fd, err);
 	if (r < 0)
 		return ocirt_error_prefix(err, "CVE-2019-5736 protection");
-	log_debug("CVE-2019-5736: %s: re-executing from a sealed copy of the runtime",
-		  reach && !own_userns(ns) ? "the container may hold CAP_SYS_PTRACE without a user namespace"
-					   : "the init parks dumpable and the binary is writable by its root");
+	log_debug("CVE-2019-5736: the container may hold CAP_SYS_PTRACE without a user namespace: re-executing "
+		  "from a sealed copy of the runtime");
 	if (setenv(REEXEC_ENV, "1", 1) < 0)
 		return ocirt_error_set(err, errno, "setenv");
 	fexecve(fd, ctx->argv, environ);
 	int e = errno;
 	unsetenv(REEXEC_ENV);
 	return ocirt_error_set(err, e, "CVE-2019-5736 protection: execute the sealed copy of the runtime");
-}
-
-int ocirt_exe_park(int *dirfd, const char *name, int *ret_fd, struct ocirt_error **err)
-{
-	struct statfs sf;
-	*ret_fd = -1;
-	if (statfs("/proc/self/fd", &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
-		return 0;
-	_cleanup_close_ int path = openat(*dirfd, name, O_PATH | O_CLOEXEC);
-	if (path < 0)
-		return ocirt_error_set(err, errno, "open the exec fifo");
-	close(*dirfd);
-	*dirfd = -1;
-	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-		return ocirt_error_set(err, errno, "prctl(PR_SET_DUMPABLE, 1)");
-	char proc[64];
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", path);
-	int fd = TEMP_FAILURE_RETRY_INT(open(proc, O_WRONLY | O_CLOEXEC));
-	if (fd < 0)
-		return ocirt_error_set(err, errno, "open the exec fifo");
-	*ret_fd = fd;
-	return 0;
 }

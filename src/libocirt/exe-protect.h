@@ -23,27 +23,13 @@ int ocirt_exe_protect(struct ocirt_error **err);
  * namespace is ocirt_exe_protect_ensure()'s part. */
 bool ocirt_exe_protect_ptrace_reach(const struct oci_config *c);
 
-/* create/run: does the init park dumpable between create and start (ocirt_exe_park)? When
- * the container has a user namespace of its own and we lack CAP_SYS_PTRACE: an unprivileged
- * `exec` before `start` must open the parked init's /proc/PID/ns files (runc's parked init is
- * dumpable too); a privileged one passes the ptrace check anyway. */
-bool ocirt_exe_park_dumpable(const struct ocirt_ns_plan *ns);
-
 /* Parent side of create/run/exec, after the config is read and before anything exists
- * (state dir, cgroup, children). The container could open /proc/<pid>/exe of our processes
- * and later write the binary when `reach` and its processes share our user namespace (ns:
- * none created, none joined but our own), or when the init parks dumpable (park_dumpable)
- * and we may write the binary (its root is us). Then, unless this process already runs from
- * a sealed copy, re-execute ctx->argv from a sealed memfd copy of the binary (does not return
- * on success). ctx->argv NULL: nothing is done (the caller cannot be re-executed). */
+ * (state dir, cgroup, children). When `reach` and the container's processes share our user
+ * namespace (ns: none created, none joined but our own), the container could open
+ * /proc/<pid>/exe of our processes and later write the binary: unless this process already
+ * runs from a sealed copy, re-execute ctx->argv from a sealed memfd copy of the binary (does
+ * not return on success). ctx->argv NULL: nothing is done (the caller cannot be re-executed). */
 int ocirt_exe_protect_ensure(struct ocirt_context *ctx, bool reach, const struct ocirt_ns_plan *ns,
-			     bool park_dumpable, struct ocirt_error **err);
-
-/* The init's "exec fifo" row when it parks dumpable: open <dirfd>/<name> O_PATH, close
- * *dirfd (the host's state dir must not be reachable through /proc/<init>/fd), become
- * dumpable and block opening the fifo for writing through our own procfs (runc's way).
- * *ret_fd = -1 and nothing done when /proc/self/fd is not procfs (the caller parks as before,
- * non-dumpable). */
-int ocirt_exe_park(int *dirfd, const char *name, int *ret_fd, struct ocirt_error **err);
+			     struct ocirt_error **err);
 
 #endif

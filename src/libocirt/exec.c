@@ -408,7 +408,7 @@ static int do_exec(struct exec_state *s, struct ocirt_context *ctx, const char *
 	/* SECURITY: CVE-2019-5736 where non-dumpable is not enough (the exec'd process or the
 	 * container's): may re-execute us, so before
 	 * anything is compiled, touched or logged */
-	r = ocirt_exe_protect_ensure(ctx, ptrace_reach || ocirt_exe_protect_ptrace_reach(c), &s->ns, false, err);
+	r = ocirt_exe_protect_ensure(ctx, ptrace_reach || ocirt_exe_protect_ptrace_reach(c), &s->ns, err);
 	if (r < 0)
 		return r;
 	r = ocirt_process_prepare_privileges(ctx, c, &s->caps, &s->seccomp, err);

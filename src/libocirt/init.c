@@ -557,19 +557,12 @@ static int step_exec_lookup(struct ocirt_init *c, struct ocirt_error **err)
 	return ocirt_process_find_exec(proc(c)->args ? proc(c)->args[0] : NULL, c->env, &c->exec_path, err);
 }
 
-/* Every fd above stdio and the passed-through ones, except those the init still needs until
- * execve: marked close-on-exec, or closed now. */
-static int close_unneeded_fds(struct ocirt_init *c, bool now)
-{
-	int keep[] = { c->sync_fd, c->state_dirfd, c->log_fd, c->seccomp_notify_fd };
-	return close_fds_from(3 + c->extra_fds, keep, ARRAY_SIZE(keep), now);
-}
-
 static int step_close_fds(struct ocirt_init *c, struct ocirt_error **err)
 {
 	/* fds the init still needs until execve keep O_CLOEXEC; everything else above stdio
 	 * and the passed-through fds gets it too, and the passed-through ones lose it. */
-	int r = close_unneeded_fds(c, false);
+	int keep[] = { c->sync_fd, c->state_dirfd, c->log_fd, c->seccomp_notify_fd };
+	int r = close_fds_from(3 + c->extra_fds, keep, ARRAY_SIZE(keep), false);
 	if (r < 0)
 		return ocirt_error_set(err, -r, "mark fds close-on-exec");
 	for (int fd = 3; fd < 3 + c->extra_fds; fd++) {
@@ -616,25 +609,13 @@ static int step_default_signals(struct ocirt_init *c, struct ocirt_error **err)
 static int step_exec_fifo(struct ocirt_init *c, struct ocirt_error **err)
 {
 	/* Blocks until `start` (or run) opens the fifo for reading: runc's way. The state
-	 * dirfd reaches the host's state dir across pivot_root. SECURITY: rootless, parked
-	 * dumpable holding only the fifo, so that `exec` before `start` works (exe-protect.h) */
-	int fd = -1;
-	if (c->park_dumpable) {
-		/* what the caller leaked must not be reachable through our /proc/PID/fd either */
-		int r = close_unneeded_fds(c, true);
-		if (r < 0)
-			return ocirt_error_set(err, -r, "close fds");
-		r = ocirt_exe_park(&c->state_dirfd, OCIRT_EXEC_FIFO, &fd, err);
-		if (r < 0)
-			return r;
-	}
-	if (fd < 0)
-		fd = TEMP_FAILURE_RETRY_INT(openat(c->state_dirfd, OCIRT_EXEC_FIFO, O_WRONLY | O_CLOEXEC));
+	 * dirfd reaches the host's state dir across pivot_root. SECURITY: parked non-dumpable,
+	 * rootless too (exe-protect.c) */
+	int fd = TEMP_FAILURE_RETRY_INT(openat(c->state_dirfd, OCIRT_EXEC_FIFO, O_WRONLY | O_CLOEXEC));
 	if (fd < 0)
 		return ocirt_error_set(err, errno, "open the exec fifo");
 	c->fifo_fd = fd;
-	if (c->state_dirfd >= 0)
-		close(c->state_dirfd);
+	close(c->state_dirfd);
 	c->state_dirfd = -1;
 	return 0;
 }

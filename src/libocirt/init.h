@@ -38,7 +38,6 @@ struct ocirt_init {
 	bool userns_from_clone;
 	bool fork_init;        /* the child is an intermediate: it forks the init (pid/time ns) */
 	bool run_parent_hooks; /* prestart/createRuntime exist: ask the parent at the right row */
-	bool park_dumpable;    /* dumpable while parked on the exec fifo (exe-protect.h) */
 	const struct ocirt_caps *caps;
 	const struct ocirt_seccomp *seccomp;
 	const struct ocirt_idmapped *idmapped; /* idmapped mount trees the parent made (mount.h) */

@@ -107,7 +107,6 @@ struct spawn_state {
 	struct ocirt_state_dir *dir;
 	struct ocirt_cgroup *cg;
 	struct ocirt_ns_plan ns;
-	bool park_dumpable;
 	struct ocirt_caps *caps;
 	struct ocirt_seccomp *seccomp;
 	struct ocirt_idmapped *idmapped; /* detached idmapped trees, until the child has them */
@@ -348,8 +347,7 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 		return r;
 	/* SECURITY: CVE-2019-5736 where non-dumpable is not enough: may re-execute us, so before
 	 * anything exists or is logged twice */
-	s->park_dumpable = ocirt_exe_park_dumpable(&s->ns);
-	r = ocirt_exe_protect_ensure(ctx, ocirt_exe_protect_ptrace_reach(c), &s->ns, s->park_dumpable, err);
+	r = ocirt_exe_protect_ensure(ctx, ocirt_exe_protect_ptrace_reach(c), &s->ns, err);
 	if (r < 0)
 		return r;
 	bool rootless = ocirt_context_rootless(ctx);
@@ -452,7 +450,6 @@ static int do_spawn(struct spawn_state *s, struct ocirt_spawned *ret, struct oci
 		.ns = &s->ns,
 		.clone_flags = clone_flags,
 		.userns_from_clone = (clone_flags & CLONE_NEWUSER) != 0,
-		.park_dumpable = s->park_dumpable,
 		.fork_init = !simple && (all & (CLONE_NEWPID | CLONE_NEWTIME)),
 		.run_parent_hooks = has_hooks(c->hooks, true) || has_hooks(c->hooks, false) ||
 				    (s->seccomp && s->seccomp->notify),
