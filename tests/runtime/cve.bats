@@ -90,8 +90,13 @@ exe_attack() {
 	create_detached || { cat "$BATS_TEST_TMPDIR/create.out" >&2; fail "create failed"; }
 	ocirt start "$CID"
 	[ "$status" -eq 0 ]
-	# /proc/1/exe is open, or was refused, by now (the loop waits for /out/go)
-	sleep 0.5
+	# wait until /proc/1/exe is open (/out/open) or was refused (/out/err): the victim must
+	# still be parked then (the loop waits for /out/go); up to 10 s on a loaded machine
+	local i
+	for ((i = 0; i < 200; i++)); do
+		{ [ -e "$OUT/open" ] || [ -s "$OUT/err" ]; } && break
+		sleep 0.05
+	done
 	# start the victim: no process runs the binary any more, ETXTBSY is gone
 	ocirt start "$victim"
 	[ "$status" -eq 0 ]
