@@ -61,6 +61,17 @@ teardown() {
 	done
 }
 
+# pm_cgroup_parents: PM_CG_PARENTS = the suite's cgroup parent in every hierarchy (v1: one
+# per controller mount, v2: one); fails when there is none (a leak check must check something).
+pm_cgroup_parents() {
+	local d
+	PM_CG_PARENTS=()
+	for d in /sys/fs/cgroup"$PM_CGPARENT" /sys/fs/cgroup/*"$PM_CGPARENT"; do
+		[ ! -d "$d" ] || PM_CG_PARENTS+=("$d")
+	done
+	[ ${#PM_CG_PARENTS[@]} -gt 0 ] || fail "no cgroup parent $PM_CGPARENT in any hierarchy"
+}
+
 # pm ARGS...: bats `run` of podman, logged for failures. PM_EXPECT=N: the expected
 # status (silences bats' warning for 126/127); PM_TIMEOUT=S: a hang limit other than 90 s.
 pm() {
@@ -523,7 +534,8 @@ find_cmdline() {
 	pm_wait 20 "! kill -0 $cpid"
 	# podman keeps <parent>/conmon for the shims; the container's own cgroup must be gone
 	local d
-	for d in /sys/fs/cgroup/*"$PM_CGPARENT"; do
+	pm_cgroup_parents
+	for d in "${PM_CG_PARENTS[@]}"; do
 		[ ! -e "$d/libpod-$id" ] || fail "cgroup left behind: $d/libpod-$id"
 	done
 	run grep " $PM_DIR/storage/overlay/[^ ]*/merged " /proc/self/mountinfo
@@ -574,8 +586,10 @@ find_cmdline() {
 		pm_wait 20 "! kill -0 $pid"
 		run grep " $merged " /proc/self/mountinfo
 		[ "$status" -eq 1 ]
-		for d in /sys/fs/cgroup/*"$PM_CGPARENT/libpod-$id"; do
-			[ ! -e "$d/cgroup.procs" ] || [ -z "$(cat "$d/cgroup.procs")" ] || fail "processes left in $d"
+		pm_cgroup_parents
+		for d in "${PM_CG_PARENTS[@]}"; do
+			[ ! -e "$d/libpod-$id/cgroup.procs" ] || [ -z "$(cat "$d/libpod-$id/cgroup.procs")" ] ||
+				fail "processes left in $d/libpod-$id"
 		done
 		run timeout 30 "$PM_RUNTIME_PATH" state "$id"
 		echo "$PM_RUNTIME state $id (status=$status): $output" >&2
@@ -584,7 +598,8 @@ find_cmdline() {
 		run timeout 30 "$PM_RUNTIME_PATH" delete -f "$id"
 		[ "$status" -eq 0 ]
 		[ ! -e "/run/$PM_RUNTIME/$id" ]
-		for d in /sys/fs/cgroup/*"$PM_CGPARENT"; do
+		pm_cgroup_parents
+		for d in "${PM_CG_PARENTS[@]}"; do
 			[ ! -e "$d/libpod-$id" ] || fail "cgroup left behind: $d/libpod-$id"
 		done
 	done
