@@ -124,7 +124,9 @@ static int sealed_copy(int *ret, struct ocirt_error **err)
 	if (fd < 0 && errno == EINVAL) /* Linux < 6.3 */
 		fd = memfd_create("ocirt", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
-		return ocirt_error_set(err, errno, "memfd_create");
+		return ocirt_error_set(err, errno, "%s",
+				       errno == EACCES ? "memfd_create: executable memfds are refused here (vm.memfd_noexec=2)"
+						       : "memfd_create");
 	for (off_t done = 0; done < st.st_size;) {
 		ssize_t n = sendfile(fd, bin, NULL, (size_t)(st.st_size - done));
 		if (n < 0 && errno == EINTR)

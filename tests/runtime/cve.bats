@@ -189,6 +189,23 @@ exe_attack() {
 	[[ "$output" == *"no such file or directory"* ]]
 }
 
+# vm.memfd_noexec=2 (per pid namespace, Linux 6.3) forbids the executable memfd the copy
+# needs: no fallback yet, so the start must fail clearly and leave nothing.
+@test "CVE-2019-5736: where executable memfds are refused, a CAP_SYS_PTRACE start fails clearly, nothing left" {
+	[ -e /proc/sys/vm/memfd_noexec ] || skip "test requires vm.memfd_noexec (Linux 6.3)"
+	command -v unshare >/dev/null || skip "test requires unshare"
+	local all
+	all=$(__ocirt features | jq -c .linux.capabilities)
+	update_config '.process.capabilities = {"bounding": '"$all"', "effective": '"$all"', "permitted": '"$all"'}'
+	set_args /bin/true
+	run unshare -pf --mount-proc sh -c 'echo 2 >/proc/sys/vm/memfd_noexec && exec "$@"' \
+		sh "$OCIRT" --root "$OCIRT_ROOT" run -b "$BUNDLE" "$CID"
+	echo "$output" >&2
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"CVE-2019-5736 protection: memfd_create: executable memfds are refused here (vm.memfd_noexec=2)"* ]]
+	no_state_left "$CID"
+}
+
 @test "CVE-2019-5736: CAP_SYS_PTRACE inside a user namespace needs no sealed copy" {
 	requires userns
 	local all
