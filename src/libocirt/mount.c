@@ -19,6 +19,7 @@
 #include "common/xalloc.h"
 #include "libocirt/lsm.h"
 #include "libocirt/mount.h"
+#include "libocirt/mount-job.h"
 #include "libocirt/mount-syscall.h"
 #include "libocirt/userns.h"
 
@@ -707,15 +708,7 @@ bool ocirt_mount_dev_is_bind(const struct oci_config *config)
 	return false;
 }
 
-struct job {
-	const struct ocirt_mount_ctx *ctx;
-	const struct oci_mount *m;
-	const char *src;  /* for messages */
-	char *dest;       /* cleaned absolute destination */
-	struct ocirt_mount_options opts;
-};
-
-static int mount_err(struct job *j, struct ocirt_error **err, int r, const char *detail)
+int ocirt_mount_job_err(struct job *j, struct ocirt_error **err, int r, const char *detail)
 {
 	if (detail)
 		return ocirt_error_set(err, -r, "mount \"%s\" to \"%s\": %s", j->src, j->m->destination, detail);
@@ -743,7 +736,7 @@ static char *resolved_in_rootfs(const struct ocirt_mount_ctx *ctx, int fd)
 /* Mounts inside the container's /proc could hide what the kernel shows there (or make
  * the runtime write through /proc later); only the files lxcfs-style tools replace are
  * allowed, and /proc itself only for procfs. */
-static int check_proc_dest(struct job *j, int dest_fd, bool is_procfs, struct ocirt_error **err)
+int ocirt_mount_job_check_proc(struct job *j, int dest_fd, bool is_procfs, struct ocirt_error **err)
 {
 	static const char *const allowed[] = {
 		"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps",
@@ -776,7 +769,7 @@ static int rec_unsupported(struct job *j, struct ocirt_error **err)
 				j->m->destination);
 }
 
-static int apply_after(struct job *j, int mnt_fd, bool rec_done, struct ocirt_error **err)
+int ocirt_mount_job_apply_after(struct job *j, int mnt_fd, bool rec_done, struct ocirt_error **err)
 {
 	size_t i;
 	int r;
@@ -786,12 +779,12 @@ static int apply_after(struct job *j, int mnt_fd, bool rec_done, struct ocirt_er
 		if (r == -ENOSYS)
 			return rec_unsupported(j, err);
 		if (r < 0)
-			return mount_err(j, err, r, "set recursive flags");
+			return ocirt_mount_job_err(j, err, r, "set recursive flags");
 	}
 	for (i = 0; i < j->opts.n_propagation; i++) {
 		r = ocirt_mount_set_propagation(mnt_fd, j->opts.propagation[i]);
 		if (r < 0)
-			return mount_err(j, err, r, "set propagation");
+			return ocirt_mount_job_err(j, err, r, "set propagation");
 	}
 	return 0;
 }
@@ -829,8 +822,8 @@ static int bind_mount_point(struct job *j, bool dir, bool proc_source, struct oc
 	if (fd == -ENOTDIR || fd == -EISDIR)
 		return not_a_directory(j, err);
 	if (fd < 0)
-		return mount_err(j, err, fd, "create mount point");
-	r = check_proc_dest(j, fd, proc_source, err);
+		return ocirt_mount_job_err(j, err, fd, "create mount point");
+	r = ocirt_mount_job_check_proc(j, fd, proc_source, err);
 	if (r < 0)
 		return r;
 	return TAKE_FD(fd);
@@ -861,8 +854,8 @@ static int do_bind(struct job *j, const char *source, struct ocirt_error **err)
 	if (r == -ENOSYS && flags_change_mount(&j->opts.rec))
 		return rec_unsupported(j, err);
 	if (r < 0)
-		return mount_err(j, err, r, NULL);
-	return apply_after(j, mnt_fd, true, err);
+		return ocirt_mount_job_err(j, err, r, NULL);
+	return ocirt_mount_job_apply_after(j, mnt_fd, true, err);
 }
 
 /* Child side of an idmapped mount: the parent made the mapped tree; move it into place. */
@@ -889,8 +882,8 @@ static int do_idmapped(struct job *j, struct ocirt_error **err)
 	if (r == -ENOTDIR)
 		return not_a_directory(j, err);
 	if (r < 0)
-		return mount_err(j, err, r, "move the idmapped tree into place");
-	return apply_after(j, fd, true, err);
+		return ocirt_mount_job_err(j, err, r, "move the idmapped tree into place");
+	return ocirt_mount_job_apply_after(j, fd, true, err);
 }
 
 bool ocirt_mount_is_idmapped(const struct oci_mount *m)
@@ -989,7 +982,7 @@ int ocirt_mount_idmap_prepare(const struct oci_config *c, const char *bundle, st
 	return 0;
 }
 
-static bool data_has_key(const char *data, const char *key)
+bool ocirt_mount_data_has_key(const char *data, const char *key)
 {
 	size_t n = strlen(key);
 	const char *p = data;
@@ -1145,7 +1138,7 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 	dest_fd = ocirt_path_open_in_root(ctx->rootfs_fd, j->dest, O_PATH | O_DIRECTORY, 0);
 	if (dest_fd == -ENOENT) {
 		dest_fd = ocirt_path_mkdir_in_root(ctx->rootfs_fd, j->dest, 0755);
-	} else if (dest_fd >= 0 && tmpfs && !data_has_key(data, "mode")) {
+	} else if (dest_fd >= 0 && tmpfs && !ocirt_mount_data_has_key(data, "mode")) {
 		/* the tmpfs takes the mode of the directory it covers */
 		struct stat st;
 		if (fstat(dest_fd, &st) == 0)
@@ -1154,8 +1147,8 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 	if (dest_fd == -ENOTDIR)
 		return not_a_directory(j, err);
 	if (dest_fd < 0)
-		return mount_err(j, err, dest_fd, "create mount point");
-	r = check_proc_dest(j, dest_fd, streq(type, "proc"), err);
+		return ocirt_mount_job_err(j, err, dest_fd, "create mount point");
+	r = ocirt_mount_job_check_proc(j, dest_fd, streq(type, "proc"), err);
 	if (r < 0)
 		return r;
 	if (streq(type, "proc") || streq(type, "sysfs")) {
@@ -1171,10 +1164,10 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 	if (j->opts.tmpcopyup) {
 		copy_src = ocirt_path_open_in_root(ctx->rootfs_fd, j->dest, O_RDONLY | O_DIRECTORY, 0);
 		if (copy_src < 0)
-			return mount_err(j, err, copy_src, "tmpcopyup: open the directory to copy");
+			return ocirt_mount_job_err(j, err, copy_src, "tmpcopyup: open the directory to copy");
 	}
 	if (ctx->mount_label && *ctx->mount_label &&
-	    (tmpfs || streq(type, "devpts")) && !data_has_key(data, "context"))
+	    (tmpfs || streq(type, "devpts")) && !ocirt_mount_data_has_key(data, "context"))
 		data_append(&data, "context=\"%s\"", ctx->mount_label);
 	/* mqueue refuses context= (EINVAL under SELinux): its root is labelled after mounting
 	 * instead, as runc does, before it is made read-only (a label is an xattr write) */
@@ -1191,11 +1184,11 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 		struct statvfs sv;
 		cur = ocirt_path_open_in_root(ctx->rootfs_fd, j->dest, O_PATH, 0);
 		if (cur < 0 || fstatvfs(cur, &sv) < 0)
-			return mount_err(j, err, cur < 0 ? cur : -errno, NULL);
+			return ocirt_mount_job_err(j, err, cur < 0 ? cur : -errno, NULL);
 		if (mount(NULL, ocirt_path_fd_magic(cur, magic, sizeof(magic)), NULL,
 			  MS_REMOUNT | ocirt_mount_flags_apply(&flags, statvfs_to_ms(sv.f_flag)), data) < 0)
-			return mount_err(j, err, -errno, NULL);
-		return apply_after(j, cur, false, err);
+			return ocirt_mount_job_err(j, err, -errno, NULL);
+		return ocirt_mount_job_apply_after(j, cur, false, err);
 	}
 
 	r = ocirt_mount_fs(type, source, dest_fd, ctx->rootfs_fd, j->dest, &flags, data, &mnt_fd, &detail);
@@ -1211,7 +1204,7 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 	if (r == -ENODEV && !detail)
 		detail = xasprintf("unknown filesystem type \"%s\"", type);
 	if (r < 0)
-		return mount_err(j, err, r, detail);
+		return ocirt_mount_job_err(j, err, r, detail);
 	if (label_after) {
 		r = ocirt_lsm_set_fd_label(mnt_fd, j->m->destination, ctx->mount_label, err);
 		if (r < 0)
@@ -1220,254 +1213,18 @@ static int do_fs(struct job *j, const char *type, struct ocirt_error **err)
 			struct ocirt_mount_flags ro = { .set = MS_RDONLY };
 			r = ocirt_mount_setflags(mnt_fd, &ro, false);
 			if (r < 0)
-				return mount_err(j, err, r, "make it read-only after labelling");
+				return ocirt_mount_job_err(j, err, r, "make it read-only after labelling");
 		}
 	}
 	if (copy_src >= 0) {
 		_cleanup_close_ int top = openat(mnt_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (top < 0)
-			return mount_err(j, err, -errno, "tmpcopyup: open the new tmpfs");
+			return ocirt_mount_job_err(j, err, -errno, "tmpcopyup: open the new tmpfs");
 		r = copy_tree(copy_src, top, 0);
 		if (r < 0)
-			return mount_err(j, err, r, "tmpcopyup: copy the directory's content");
+			return ocirt_mount_job_err(j, err, r, "tmpcopyup: copy the directory's content");
 	}
-	return apply_after(j, mnt_fd, false, err);
-}
-
-/* ---- cgroup: a tmpfs with one mount per hierarchy (v1/hybrid hosts), or cgroup2 ---- */
-
-struct cgroup_line {
-	char *controllers; /* "cpu,cpuacct", "name=systemd", "" for v2 */
-	char *path;
-};
-
-static void cgroup_lines_free(struct cgroup_line *v, size_t n)
-{
-	size_t i;
-	for (i = 0; v && i < n; i++) {
-		free(v[i].controllers);
-		free(v[i].path);
-	}
-	free(v);
-}
-
-static int read_self_cgroup(struct cgroup_line **ret, size_t *ret_n)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
-	_cleanup_free_ char *line = NULL;
-	struct cgroup_line *v = NULL;
-	size_t n = 0, len = 0;
-
-	if (!f)
-		return -errno;
-	while (getline(&line, &len, f) > 0) {
-		char *a, *b;
-		line[strcspn(line, "\n")] = '\0';
-		a = strchr(line, ':');
-		if (!a)
-			continue;
-		b = strchr(a + 1, ':');
-		if (!b)
-			continue;
-		*b = '\0';
-		v = xreallocarray(v, n + 1, sizeof(*v));
-		v[n].controllers = xstrdup(a + 1);
-		v[n].path = xstrdup(b + 1);
-		n++;
-	}
-	*ret = v;
-	*ret_n = n;
-	return 0;
-}
-
-static bool opts_contain(const char *opts, const char *word)
-{
-	return data_has_key(opts, word);
-}
-
-/* Our cgroup path for a hierarchy, relative to the hierarchy's mount root. */
-static char *own_cgroup_rel(const struct ocirt_mountinfo *mi, const struct cgroup_line *lines, size_t n)
-{
-	size_t i, rl;
-
-	for (i = 0; i < n; i++) {
-		bool match;
-		if (streq(mi->fstype, "cgroup2")) {
-			match = !*lines[i].controllers;
-		} else {
-			_cleanup_free_ char *copy = xstrdup(lines[i].controllers);
-			char *save = NULL, *c;
-			match = *copy != '\0';
-			for (c = strtok_r(copy, ",", &save); c && match; c = strtok_r(NULL, ",", &save))
-				match = opts_contain(mi->super_options, c);
-		}
-		if (!match)
-			continue;
-		rl = strlen(mi->root);
-		if (streq(mi->root, "/"))
-			return xstrdup(lines[i].path);
-		if (strncmp(lines[i].path, mi->root, rl) == 0 && (lines[i].path[rl] == '/' || !lines[i].path[rl]))
-			return xstrdup(lines[i].path[rl] ? lines[i].path + rl : "/");
-		return xstrdup("/");
-	}
-	return NULL;
-}
-
-/* A cgroup or cgroup2 mount of the host's cgroup tree (at /sys/fs/cgroup or right under it:
- * a stray v1 mount elsewhere, lxcfs's or a debugging one, must not turn a v2 host into a v1
- * layout) that its mount point shows. A covered mount keeps its mountinfo line: a v1-only view
- * of a hybrid host is a tmpfs over /sys/fs/cgroup with the v1 hierarchies bound again, below it
- * the old tmpfs still holds "unified" (and the first binds). statx's mount ID (Linux 5.8);
- * before that, or when statx is refused (an old seccomp profile around us), the mount point
- * must at least not be missing. */
-static bool host_cgroup_mount(const struct ocirt_mountinfo *mi)
-{
-	const char *mp = mi->mountpoint;
-	struct statx stx;
-
-	if (!streq(mi->fstype, "cgroup") && !streq(mi->fstype, "cgroup2"))
-		return false;
-	if (!streq(mp, "/sys/fs/cgroup") &&
-	    (strncmp(mp, "/sys/fs/cgroup/", 15) != 0 || !mp[15] || strchr(mp + 15, '/')))
-		return false;
-	if (statx(AT_FDCWD, mp, AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
-		return errno != ENOENT && errno != ENOTDIR;
-	return !(stx.stx_mask & STATX_MNT_ID) || stx.stx_mnt_id == (uint64_t)mi->id;
-}
-
-/* Mount one hierarchy at name inside dir_fd (the cgroup tmpfs). */
-static int cgroup_hierarchy(struct job *j, int dir_fd, const struct ocirt_mountinfo *mi, const char *name,
-			    const struct cgroup_line *lines, size_t nlines, struct ocirt_error **err)
-{
-	_cleanup_close_ int sub = -1;
-	_cleanup_free_ char *detail = NULL, *data = NULL;
-	bool v2 = streq(mi->fstype, "cgroup2");
-	int r;
-
-	sub = ocirt_path_mkdir_in_root(dir_fd, name, 0755);
-	if (sub < 0)
-		return mount_err(j, err, sub, "create cgroup mount point");
-	if (j->ctx->cgroupns) {
-		if (!v2) {
-			_cleanup_strv_ char **keep = NULL;
-			_cleanup_free_ char *copy = xstrdup(mi->super_options);
-			char *save = NULL, *o;
-			for (o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
-				if (!streq(o, "rw") && !streq(o, "ro") && strncmp(o, "release_agent=", 14) != 0)
-					strv_append(&keep, o);
-			data = keep ? strv_join(keep, ",") : NULL;
-		}
-		r = ocirt_mount_fs(v2 ? "cgroup2" : "cgroup", v2 ? "cgroup2" : "cgroup", sub, dir_fd, name, &j->opts.flags, data,
-			  NULL, &detail);
-	} else {
-		_cleanup_free_ char *rel = own_cgroup_rel(mi, lines, nlines);
-		_cleanup_free_ char *src = xasprintf("%s%s", mi->mountpoint, rel && !streq(rel, "/") ? rel : "");
-		r = ocirt_mount_bind(-1, src, sub, dir_fd, name, true, &j->opts.flags, NULL, NULL);
-	}
-	if (r < 0) {
-		_cleanup_free_ char *what = xasprintf("cgroup %s%s%s", name, detail ? ": " : "", detail ? detail : "");
-		return mount_err(j, err, r, what);
-	}
-	return 0;
-}
-
-static int do_cgroup(struct job *j, struct ocirt_error **err)
-{
-	const struct ocirt_mount_ctx *ctx = j->ctx;
-	struct ocirt_mountinfo *mis = NULL;
-	struct cgroup_line *lines = NULL;
-	size_t nmi = 0, nlines = 0, i;
-	struct ocirt_mount_flags tmpfs_flags = { .set = MS_NOSUID | MS_NODEV | MS_NOEXEC };
-	_cleanup_close_ int dest_fd = -1, tmpfs_fd = -1;
-	bool have_v1 = false;
-	const struct ocirt_mountinfo *v2 = NULL;
-	int r;
-
-	r = ocirt_mountinfo_read(NULL, &mis, &nmi);
-	if (r < 0)
-		return mount_err(j, err, r, "read /proc/self/mountinfo");
-	r = read_self_cgroup(&lines, &nlines);
-	if (r < 0) {
-		mount_err(j, err, r, "read /proc/self/cgroup");
-		goto out;
-	}
-	for (i = 0; i < nmi; i++) {
-		if (!host_cgroup_mount(&mis[i]))
-			continue;
-		if (streq(mis[i].fstype, "cgroup"))
-			have_v1 = true;
-		else if (!v2)
-			v2 = &mis[i];
-	}
-	dest_fd = ocirt_path_mkdir_in_root(ctx->rootfs_fd, j->dest, 0755);
-	if (dest_fd < 0) {
-		r = mount_err(j, err, dest_fd, "create mount point");
-		goto out;
-	}
-	r = check_proc_dest(j, dest_fd, false, err);
-	if (r < 0)
-		goto out;
-	if (!have_v1) {
-		/* a pure cgroup v2 host: "cgroup" means the unified hierarchy */
-		_cleanup_close_ int mnt = -1;
-		_cleanup_free_ char *detail = NULL;
-		if (!v2) {
-			r = ocirt_error_setx(err, ENOENT, "mount \"%s\" to \"%s\": the host has no cgroup mounted", j->src,
-					     j->m->destination);
-			goto out;
-		}
-		if (ctx->cgroupns) {
-			r = ocirt_mount_fs("cgroup2", "cgroup2", dest_fd, ctx->rootfs_fd, j->dest, &j->opts.flags, NULL, &mnt,
-				  &detail);
-		} else {
-			_cleanup_free_ char *rel = own_cgroup_rel(v2, lines, nlines);
-			_cleanup_free_ char *src = xasprintf("%s%s", v2->mountpoint, rel && !streq(rel, "/") ? rel : "");
-			r = ocirt_mount_bind(-1, src, dest_fd, ctx->rootfs_fd, j->dest, true, &j->opts.flags, NULL, &mnt);
-		}
-		if (r < 0) {
-			r = mount_err(j, err, r, detail);
-			goto out;
-		}
-		r = apply_after(j, mnt, false, err);
-		goto out;
-	}
-
-	r = ocirt_mount_fs("tmpfs", "tmpfs", dest_fd, ctx->rootfs_fd, j->dest, &tmpfs_flags, "mode=755", &tmpfs_fd, NULL);
-	if (r < 0) {
-		r = mount_err(j, err, r, "cgroup tmpfs");
-		goto out;
-	}
-	for (i = 0; i < nmi; i++) {
-		/* the hierarchies mounted right under the host's cgroup root directory */
-		if (!host_cgroup_mount(&mis[i]) || streq(mis[i].mountpoint, "/sys/fs/cgroup"))
-			continue;
-		const char *base = mis[i].mountpoint + 15;
-		r = cgroup_hierarchy(j, tmpfs_fd, &mis[i], base, lines, nlines, err);
-		if (r < 0)
-			goto out;
-		if (strchr(base, ',')) {
-			_cleanup_free_ char *copy = xstrdup(base);
-			char *save = NULL, *c;
-			for (c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save))
-				if (symlinkat(base, tmpfs_fd, c) < 0 && errno != EEXIST) {
-					r = mount_err(j, err, -errno, "cgroup symlink");
-					goto out;
-				}
-		}
-	}
-	if (j->opts.flags.set & MS_RDONLY) {
-		struct ocirt_mount_flags ro = { .set = MS_RDONLY };
-		r = ocirt_mount_setflags(tmpfs_fd, &ro, false);
-		if (r < 0) {
-			r = mount_err(j, err, r, "make the cgroup tmpfs read-only");
-			goto out;
-		}
-	}
-	r = apply_after(j, tmpfs_fd, false, err);
-out:
-	ocirt_mountinfo_free(mis, nmi);
-	cgroup_lines_free(lines, nlines);
-	return r;
+	return ocirt_mount_job_apply_after(j, mnt_fd, false, err);
 }
 
 int ocirt_mount_one(const struct ocirt_mount_ctx *ctx, const struct oci_mount *m, struct ocirt_error **err)
@@ -1492,7 +1249,7 @@ int ocirt_mount_one(const struct ocirt_mount_ctx *ctx, const struct oci_mount *m
 	else if (!type)
 		r = ocirt_error_setx(err, EINVAL, "mount \"%s\" to \"%s\": no type", j.src, m->destination);
 	else if (streq(type, "cgroup"))
-		r = do_cgroup(&j, err);
+		r = ocirt_mount_cgroup(&j, err);
 	else
 		r = do_fs(&j, type, err);
 out:
